@@ -1,0 +1,45 @@
+# Every target works from a fresh clone: the first one that needs Python builds .venv.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+DB     ?= data/harvester.duckdb
+REVIEW ?= config/reviews/egov-oss.toml
+DEMO_PORT ?= 8765
+
+.PHONY: run demo test lint bench venv clean
+
+$(STAMP):
+	rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+venv: $(STAMP)
+
+## Harvest the bundled example review into the embedded DuckDB store (needs the internet).
+run: $(STAMP)
+	$(BIN)/harvester run $(REVIEW) --db $(DB)
+	$(BIN)/harvester export $(REVIEW) --db $(DB) --format ris --out data/$(notdir $(basename $(REVIEW))).ris
+
+## The same pipeline offline: recorded responses replayed by a loopback server.
+demo: $(STAMP)
+	mkdir -p data
+	$(BIN)/harvester replay tests/fixtures/replay/demo --port $(DEMO_PORT) -- \
+	  $(BIN)/harvester run config/reviews/demo.toml --db data/demo.duckdb
+	$(BIN)/harvester export config/reviews/demo.toml --db data/demo.duckdb --format ris --out data/demo.ris
+	$(BIN)/harvester export config/reviews/demo.toml --db data/demo.duckdb --format csv --out data/demo.csv
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
