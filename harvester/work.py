@@ -1,0 +1,82 @@
+"""The normalized bibliographic record every connector produces.
+
+A `Work` is frozen: mappers build one from a raw record and nothing downstream edits it.
+Field values are already normalized (see `harvester.normalize`): DOIs lower-case without a
+URL prefix, authors as "Family, Given", years as integers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+# Identifier kinds a Work may carry besides its DOI; mappers fill what the source knows.
+ID_KINDS = ("pmid", "pmcid", "arxiv", "openalex", "mag", "s2", "doaj", "datacite", "oai", "isbn")
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    source: str
+    source_id: str
+    doi: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    venue: str | None = None
+    abstract: str | None = None
+    type: str | None = None
+    language: str | None = None
+    url: str | None = None
+    ids: Mapping[str, str] = field(default_factory=dict, hash=False)
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    issn: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    # Titles in other languages (an Indonesian article's English title, say), kept for dedup.
+    other_titles: tuple[str, ...] = ()
+    published: str | None = None  # ISO date as precise as the source gives it
+    updated: str | None = None  # when the source last changed the record (watermarks)
+    retracted: bool = False
+    deleted: bool = False  # OAI-PMH tombstones: the source withdrew the record
+
+    def __post_init__(self) -> None:
+        # A read-only view keeps the record immutable while staying a Mapping for callers.
+        clean = {k: v for k, v in sorted(dict(self.ids).items()) if v}
+        object.__setattr__(self, "ids", MappingProxyType(clean))
+
+    @property
+    def key(self) -> str:
+        """Identity of the record in the store: one row per (source, source_id)."""
+        return f"{self.source}:{self.source_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict; tuples become lists, ids a plain object."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, Mapping):
+                value = dict(value)
+            out[f.name] = value
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Work:
+        names = {f.name for f in dataclasses.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for name, value in data.items():
+            if name not in names:
+                continue
+            if isinstance(value, list):
+                value = tuple(value)
+            kwargs[name] = value
+        return cls(**kwargs)
