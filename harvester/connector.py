@@ -1,0 +1,213 @@
+"""The connector contract: a source described as data plus one pure mapping function.
+
+A connector subclass declares where the API lives, how it pages, where records sit in a
+response, how a query and a "since" date become parameters, and how one raw record becomes a
+`Work`. The core does the rest (HTTP, retries, rate limits, state, storage). Two-step
+protocols (PubMed's esearch then efetch) override `pages`, still fetching through the core.
+
+Minimal example (see connectors/crossref.py for a real one)::
+
+    class Example(JsonConnector):
+        name = "example"
+        base_url = "https://api.example.org"
+        path = "/works"
+        paginator = CursorPaginator()
+        records_at = ("results",)
+        token_at = ("meta", "next_cursor")
+
+        def translate(self, query): return Translation({"q": query.text})
+        def source_id(self, raw): return raw["id"]
+        def to_work(self, raw): return Work(self.name, raw["id"], title=raw["title"])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from typing import Any, ClassVar
+
+from harvester.errors import FatalAPIError, ProtocolError, RetriableAPIError
+from harvester.http import Request, Response, parse_retry_after
+from harvester.pagination import Page, Paginator, PagingState, SinglePage
+from harvester.query import Query, Translation
+from harvester.work import Work
+
+# The core hands a connector this to fetch and parse one request (retries included).
+Fetch = Callable[[Request], Page]
+
+
+class Connector:
+    """Base class of every source. Subclasses are declarations; instances are configured."""
+
+    name: ClassVar[str]
+    title: ClassVar[str] = ""
+    base_url: ClassVar[str]
+    path: ClassVar[str] = ""
+    paginator: ClassVar[Paginator] = SinglePage()
+    page_size: ClassVar[int] = 100
+    page_size_param: ClassVar[str | None] = None
+    rate_limit: ClassVar[float] = 1.0  # requests per second, per host
+    # Parameters whose values from translation and since-filter are joined, not replaced.
+    joined_params: ClassVar[Mapping[str, str]] = {}
+    # Environment variables holding an API key, and the parameter it travels in.
+    api_key_env: ClassVar[tuple[str, ...]] = ()
+    api_key_param: ClassVar[str | None] = None
+    contact_param: ClassVar[str | None] = None  # e.g. "mailto" for polite pools
+    # Error messages that mean "slow down" even when the status says otherwise.
+    throttle_markers: ClassVar[tuple[str, ...]] = ("rate limit",)
+    # Records come sorted by their update date, so a page can move the watermark.
+    ordered_by_update: ClassVar[bool] = False
+    # Option keys a review file may set on a source of this kind, with their meaning.
+    options: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(
+        self,
+        *,
+        instance: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        contact: str | None = None,
+    ) -> None:
+        self.instance = instance or self.name
+        self.settings: Mapping[str, Any] = dict(settings or {})
+        self.endpoint = (base_url or self.base_url).rstrip("/") + self.path
+        self.api_key = api_key
+        self.contact = contact
+
+    # ---- declarations a connector overrides -------------------------------------------
+
+    def translate(self, query: Query) -> Translation:
+        """Request parameters expressing `query`, with notes on what was approximated."""
+        raise NotImplementedError
+
+    def since_params(self, since: date) -> dict[str, str]:
+        """Parameters asking only for records changed on or after `since`."""
+        return {}
+
+    def source_id(self, raw: Any) -> str:
+        raise NotImplementedError
+
+    def to_work(self, raw: Any) -> Work:
+        """Map one raw record to a Work. Pure: no I/O, no clock, no globals."""
+        raise NotImplementedError
+
+    def updated_at(self, raw: Any) -> str | None:
+        """ISO timestamp of the record's last change at the source (for watermarks)."""
+        return None
+
+    def parse_page(self, body: bytes) -> Page:
+        raise NotImplementedError
+
+    def api_error(self, body: bytes) -> str | None:
+        """The API's own error message if `body` is an error document, else None."""
+        return None
+
+    def payload(self, raw: Any) -> str:
+        """Raw record as stored text; `load_payload` must read it back."""
+        return json.dumps(raw, ensure_ascii=False, sort_keys=True)
+
+    def load_payload(self, payload: str) -> Any:
+        return json.loads(payload)
+
+    # ---- provided by the core ---------------------------------------------------------
+
+    def first_request(self, query: Query, since: date | None = None) -> tuple[Request, Translation]:
+        translation = self.translate(query)
+        params: dict[str, str] = {}
+        for part in (translation.params, self.since_params(since) if since else {}):
+            for key, value in part.items():
+                joiner = self.joined_params.get(key)
+                if joiner and params.get(key):
+                    params[key] = f"{params[key]}{joiner}{value}"
+                else:
+                    params[key] = value
+        if self.page_size_param:
+            params[self.page_size_param] = str(self.page_size)
+        if self.contact_param and self.contact:
+            params[self.contact_param] = self.contact
+        if self.api_key_param and self.api_key:
+            params[self.api_key_param] = self.api_key
+        return Request(self.endpoint, params), translation
+
+    def pages(self, fetch: Fetch, first: Request) -> Iterator[tuple[Request, Page]]:
+        """Walk the result pages. Override only for multi-step protocols."""
+        state = PagingState()
+        request: Request | None = self.paginator.first(first)
+        while request is not None:
+            page = fetch(request)
+            state.record(page)
+            yield request, page
+            request = self.paginator.follow(request, page, state)
+
+    def check(self, response: Response) -> None:
+        """Raise the right error for a response that is not a usable page."""
+        message = self.api_error(response.content) if response.content else None
+        throttled = message is not None and any(m in message.lower() for m in self.throttle_markers)
+        if response.status == 429 or response.status >= 500 or throttled:
+            raise RetriableAPIError(
+                message or f"HTTP {response.status}",
+                source=self.instance,
+                status=response.status,
+                retry_after=parse_retry_after(response.headers.get("retry-after")),
+            )
+        if response.status >= 400 or message:
+            detail = message or " ".join(response.text(300).split()) or "(empty body)"
+            raise FatalAPIError(
+                f"HTTP {response.status}: {detail}", source=self.instance, status=response.status
+            )
+
+    def parse(self, body: bytes) -> list[Work]:
+        """Map a saved response body to works (the `connectors parse` command)."""
+        message = self.api_error(body)
+        if message:
+            raise FatalAPIError(f"API error: {message}", source=self.instance)
+        return [self.to_work(raw) for raw in self.parse_page(body).records]
+
+
+def dig(data: Any, path: tuple[str, ...]) -> Any:
+    """Follow `path` through nested dicts; None where any step is missing."""
+    for key in path:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data
+
+
+class JsonConnector(Connector):
+    """A connector whose pages are JSON documents with records at a fixed path."""
+
+    records_at: ClassVar[tuple[str, ...]] = ()
+    token_at: ClassVar[tuple[str, ...] | None] = None
+    total_at: ClassVar[tuple[str, ...] | None] = None
+    # Some endpoints answer a single object (a work by id) instead of a list page.
+    single_record_key: ClassVar[str | None] = None
+
+    def load_json(self, body: bytes) -> Any:
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            snippet = " ".join(body[:200].decode("utf-8", "replace").split()) or "(empty body)"
+            raise ProtocolError(f"response is not JSON: {snippet}", source=self.instance) from exc
+
+    def parse_page(self, body: bytes) -> Page:
+        data = self.load_json(body)
+        records = dig(data, self.records_at)
+        if records is None and self.single_record_key and isinstance(data, Mapping):
+            single = dig(data, self.records_at[:-1]) if len(self.records_at) > 1 else data
+            if isinstance(single, Mapping) and self.single_record_key in single:
+                records = [single]
+        if records is None:
+            records = []
+        if not isinstance(records, list):
+            raise ProtocolError(
+                f"expected a list at {'.'.join(self.records_at)}", source=self.instance
+            )
+        token = dig(data, self.token_at) if self.token_at else None
+        total = dig(data, self.total_at) if self.total_at else None
+        return Page(
+            records=records,
+            next_token=str(token) if token not in (None, "") else None,
+            total=int(total) if isinstance(total, int | str) and str(total).isdigit() else None,
+        )
