@@ -1,0 +1,134 @@
+"""Opening the DuckDB store: one file, one writer, numbered migrations run on open."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from harvester.errors import StoreError, StoreLockedError
+
+DEFAULT_PATH = Path("data") / "harvester.duckdb"
+_LOCK_PID = re.compile(r"PID (\d+)")
+_MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, sql) of every bundled migration, in order."""
+    found = []
+    for entry in resources.files("harvester.store.migrations").iterdir():
+        match = _MIGRATION.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Store:
+    """A connection to the store. Use `transaction()` for every group of writes."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All-or-nothing: a failure inside leaves the store as it was."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
+        return self.con.execute(sql, params)
+
+    def rows(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, params).fetchall()
+
+    def value(self, sql: str, params: Any = None) -> Any:
+        row = self.con.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def dicts(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
+        cursor = self.con.execute(sql, params)
+        columns = [d[0] for d in cursor.description or []]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.value("SELECT coalesce(max(version), 0) FROM schema_version"))
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+    """Open (creating if needed) the store at `path` and bring its schema up to date."""
+    file = Path(path) if path else DEFAULT_PATH
+    if read_only and not file.exists():
+        raise StoreError(f"no store at {file}; run a review first (harvester run REVIEW_FILE)")
+    if not read_only:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store directory {file.parent}: {exc}") from None
+    try:
+        con = duckdb.connect(str(file), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            pid = _LOCK_PID.search(message)
+            holder = f"pid {pid.group(1)}" if pid else "another process"
+            raise StoreLockedError(
+                f"store {file} is locked by {holder} (another harvester run?); "
+                "wait for it to finish or use --db for another store"
+            ) from None
+        raise StoreError(f"cannot open store {file}: {message.splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        raise StoreError(f"{file} is not a harvester store: {str(exc).splitlines()[0]}") from None
+    store = Store(con, file, read_only)
+    try:
+        _migrate(store)
+    except BaseException:
+        con.close()
+        raise
+    return store
+
+
+def _migrate(store: Store) -> None:
+    pending_check = store.value(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    )
+    current = store.schema_version if pending_check else 0
+    pending = [m for m in migrations() if m[0] > current]
+    if not pending:
+        return
+    if store.read_only:
+        raise StoreError(
+            f"store {store.path} uses an older schema (v{current}); "
+            "open it once for writing (harvester run) to upgrade"
+        )
+    with store.transaction() as con:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+        )
+        for number, name, sql in pending:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
