@@ -1,0 +1,129 @@
+"""`harvester run`: harvest a review now, with progress per source and a summary table."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from harvester.cli.options import db_option
+from harvester.review import load_review
+from harvester.runner import RunResult, SourceResult, run_review
+from harvester.store import open_store
+
+
+class ProgressDisplay:
+    """One line per source on stderr: records so far, of how many the source reports."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.fields[source]:<14}"),
+            TextColumn("{task.fields[state]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> ProgressDisplay:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def source_started(self, source: str, request: str) -> None:
+        self.tasks[source] = self.progress.add_task(source, source=source, state="requesting...")
+
+    def page_done(self, source: str, records: int, total: int | None) -> None:
+        of = f" of {total:,}" if total is not None else ""
+        self.progress.update(self.tasks[source], state=f"{records:,}{of} records")
+
+    def source_done(self, result: SourceResult) -> None:
+        state = f"{result.records:,} records, {result.status}"
+        self.progress.update(self.tasks[result.source], state=state, total=1, completed=1)
+
+
+def summary_table(result: RunResult) -> Table:
+    table = Table(
+        title=f"Run {result.run_id} of {result.review_id}: {result.status}", title_justify="left"
+    )
+    for column in (
+        "source",
+        "status",
+        "requests",
+        "records",
+        "new",
+        "updated",
+        "already stored",
+        "skipped",
+    ):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    table.add_column("note", overflow="fold")
+    for s in result.sources:
+        note = s.error or (f"since {s.since:%Y-%m-%d}" if s.since else "full harvest")
+        table.add_row(
+            s.source,
+            s.status,
+            str(s.requests),
+            f"{s.records:,}",
+            f"{s.new:,}",
+            f"{s.changed:,}",
+            f"{s.unchanged:,}",
+            f"{s.skipped:,}",
+            note,
+        )
+    return table
+
+
+def closing_lines(result: RunResult) -> list[str]:
+    lines = []
+    fetched = sum(s.records - s.skipped for s in result.sources)
+    new = sum(s.new for s in result.sources)
+    if fetched and new < fetched:
+        lines.append(
+            f"{fetched - new:,} of {fetched:,} records were already in the store and "
+            "were updated in place: no record is stored twice."
+        )
+    snap = result.snapshot
+    if snap is None:
+        lines.append("No snapshot: no source could be harvested.")
+    else:
+        lines.append(
+            f"Snapshot {snap.snapshot_id}: {snap.clusters:,} unique records from "
+            f"{snap.records:,} retrieved ({snap.duplicates:,} duplicates removed), "
+            f"{snap.new_clusters:,} new since the previous snapshot."
+        )
+    return lines
+
+
+@click.command("run")
+@click.argument("review_file", type=click.Path(path_type=Path))
+@db_option
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="NAME",
+    help="Harvest only this source (repeatable).",
+)
+@click.option("--full", is_flag=True, help="Ignore watermarks: ask every source for everything.")
+def run_command(review_file: Path, db: Path, sources: tuple[str, ...], full: bool) -> None:
+    """Harvest REVIEW_FILE's sources into the store and publish a snapshot."""
+    review = load_review(review_file)
+    for name in sources:
+        review.source(name)  # unknown names fail before the store is touched
+    err = Console(stderr=True)
+    with open_store(db) as store, ProgressDisplay(err) as display:
+        result = run_review(review, store, sources=sources or None, full=full, observer=display)
+    out = Console(width=max(120, Console().width))
+    out.print(summary_table(result))
+    for line in closing_lines(result):
+        out.print(line)
+    if result.status != "ok":
+        sys.exit(1)

@@ -1,0 +1,63 @@
+"""RIS through rispy, so tags match what Rayyan, Covidence, EndNote and Zotero read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+import rispy
+
+# Work.type (Crossref/OpenAlex vocabulary) -> RIS reference type.
+RIS_TYPES = {
+    "journal-article": "JOUR",
+    "article": "JOUR",
+    "review": "JOUR",
+    "letter": "JOUR",
+    "editorial": "JOUR",
+    "book": "BOOK",
+    "monograph": "BOOK",
+    "edited-book": "EDBOOK",
+    "book-chapter": "CHAP",
+    "proceedings-article": "CPAPER",
+    "proceedings": "CONF",
+    "dissertation": "THES",
+    "report": "RPRT",
+    "dataset": "DATA",
+    "preprint": "UNPB",
+    "posted-content": "UNPB",
+    "standard": "STAND",
+}
+
+
+def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
+    pages = (record.get("pages") or "").replace("\u2013", "-")
+    start, _, end = pages.partition("-")
+    entry: dict[str, Any] = {
+        "type_of_reference": RIS_TYPES.get(record.get("type") or "", "GEN"),
+        "id": record["cluster_id"],
+        "title": record.get("title"),
+        "authors": list(record.get("authors") or []),
+        "year": str(record["year"]) if record.get("year") else None,
+        "secondary_title": record.get("venue"),
+        "abstract": record.get("abstract"),
+        "doi": record.get("doi"),
+        "urls": [record["url"]] if record.get("url") else [],
+        "volume": record.get("volume"),
+        "number": record.get("issue"),
+        "start_page": start.strip() or None,
+        "end_page": end.strip() or None,
+        "issn": "; ".join(record.get("issn") or []) or None,
+        "keywords": list(record.get("keywords") or []),
+        "language": record.get("language"),
+        "notes": [
+            f"harvester cluster {record['cluster_id']}; "
+            f"sources: {', '.join(record.get('sources') or [])}"
+        ],
+    }
+    return {k: v for k, v in entry.items() if v not in (None, "", [])}
+
+
+def write_ris(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    entries = [ris_entry(r) for r in records]
+    out.write(rispy.dumps(entries))
+    return len(entries)

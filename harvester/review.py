@@ -1,0 +1,305 @@
+"""Review files: load a TOML review, check every key, report all problems at once.
+
+    [review]
+    id = "egov-oss"                  # optional, defaults to the file name
+    title = "One-stop online licensing in Indonesian local government"
+    contact = "librarian@example.org"  # polite-pool address for Crossref and OpenAlex
+    schedule = "weekly"              # daily | weekly | monthly | a cron line "0 3 * * 1"
+
+    [query]
+    text = '("one-stop service" OR "pelayanan terpadu satu pintu") AND licens*'
+    years = [2010, 2026]
+
+    [[sources]]
+    connector = "crossref"           # see `harvester connectors list`
+
+A problem is reported as "FILE: line N: key: what is wrong".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harvester.errors import ConfigError, UnknownConnectorError
+from harvester.query import Query
+from harvester.registry import connector_class, connectors
+
+SCHEDULES = {"daily": "0 3 * * *", "weekly": "0 3 * * mon", "monthly": "0 3 1 * *"}
+# Days re-asked before a watermark: sources index late, and re-fetching is harmless (upserts).
+DEFAULT_OVERLAP_DAYS = 2
+SOURCE_KEYS = {
+    "connector": "registered connector name (required)",
+    "name": "instance name, unique in the review (default: the connector name)",
+    "base_url": "API base URL (a mirror, an OAI-PMH endpoint, a replay server)",
+    "max_records": "stop after this many records per run",
+    "rate_limit": "requests per second to this host (default: the connector's)",
+    "query": "this source's own query text, replacing [query] text for it",
+}
+REVIEW_KEYS = {"id", "title", "contact", "schedule", "overlap_days", "description"}
+QUERY_KEYS = {"text", "years", "year_from", "year_to"}
+_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    connector: str
+    base_url: str | None = None
+    max_records: int | None = None
+    rate_limit: float | None = None
+    query: str | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Review:
+    id: str
+    title: str
+    query: Query
+    sources: tuple[SourceConfig, ...]
+    path: Path
+    contact: str | None = None
+    schedule: str = "weekly"
+    overlap_days: int = DEFAULT_OVERLAP_DAYS
+
+    def source(self, name: str) -> SourceConfig:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise UnknownConnectorError(name, [s.name for s in self.sources], f"{self.path}: --source")
+
+    def query_for(self, source: SourceConfig) -> Query:
+        if source.query:
+            return Query(source.query, self.query.year_from, self.query.year_to)
+        return self.query
+
+
+def cron_line(schedule: str) -> str:
+    return SCHEDULES.get(schedule.strip().lower(), schedule.strip())
+
+
+class _Problems:
+    """Collects "line N: key: message" entries, locating keys in the file text."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.items: list[str] = []
+
+    def line_of(self, key: str, table: str | None = None, index: int = 0) -> int | None:
+        """Line where `key` is set inside `[table]` (or the index-th `[[table]]`)."""
+        current: str | None = None
+        counts: dict[str, int] = {}
+        assignment = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number, line in enumerate(self.lines, start=1):
+            header = _HEADER.match(line)
+            if header:
+                current = header.group(1)
+                counts[current] = counts.get(current, -1) + 1
+            elif (
+                current == table
+                and counts.get(current or "", 0) == index
+                and assignment.match(line)
+            ):
+                return number
+        return None
+
+    def add(self, key: str, message: str, table: str | None = None, index: int = 0) -> None:
+        line = self.line_of(key.rsplit(".", 1)[-1].split("]")[-1], table, index)
+        where = f"line {line}: " if line else ""
+        self.items.append(f"{self.path}: {where}{key}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ConfigError(self.items)
+
+
+def load_review(path: str | os.PathLike[str]) -> Review:
+    """Read and validate a review file; raises ConfigError listing every problem."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{file}: no such review file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{file}: cannot read: {exc}"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{file}: {_toml_message(exc)}"]) from None
+    return _validate(file, text, data)
+
+
+def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+    message = str(exc)
+    found = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    if found:
+        reason = message[: found.start()].strip()
+        return f"line {found.group(1)}, column {found.group(2)}: invalid TOML: {reason}"
+    return f"invalid TOML: {message}"
+
+
+def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
+    problems = _Problems(file, text)
+    for key in data:
+        if key not in {"review", "query", "sources"}:
+            problems.add(key, "unknown section; expected [review], [query], [[sources]]")
+    meta = _table(data, "review", problems)
+    query_table = _table(data, "query", problems)
+    for key in meta.keys() - REVIEW_KEYS:
+        problems.add(
+            f"review.{key}", f"unknown key; known: {', '.join(sorted(REVIEW_KEYS))}", "review"
+        )
+    for key in query_table.keys() - QUERY_KEYS:
+        problems.add(
+            f"query.{key}", f"unknown key; known: {', '.join(sorted(QUERY_KEYS))}", "query"
+        )
+
+    review_id = meta.get("id", file.stem.removesuffix(".review"))
+    if not isinstance(review_id, str) or not _ID.match(review_id):
+        problems.add("review.id", "must be letters, digits, '-', '_' or '.'", "review")
+    title = meta.get("title", review_id)
+    contact = meta.get("contact") or os.environ.get("HARVESTER_MAILTO") or None
+    if contact is not None and (not isinstance(contact, str) or "@" not in contact):
+        problems.add("review.contact", "must be an e-mail address", "review")
+    schedule = meta.get("schedule", "weekly")
+    if not isinstance(schedule, str) or not _valid_schedule(schedule):
+        problems.add(
+            "review.schedule", "must be daily, weekly, monthly or a 5-field cron line", "review"
+        )
+    overlap = meta.get("overlap_days", DEFAULT_OVERLAP_DAYS)
+    if not isinstance(overlap, int) or isinstance(overlap, bool) or not 0 <= overlap <= 365:
+        problems.add("review.overlap_days", "must be a whole number of days (0-365)", "review")
+
+    query = _query(query_table, problems)
+    sources = _sources(data.get("sources"), problems)
+    problems.raise_if_any()
+    return Review(
+        id=str(review_id),
+        title=str(title),
+        query=query,
+        sources=tuple(sources),
+        path=file,
+        contact=contact,
+        schedule=str(schedule),
+        overlap_days=int(overlap),
+    )
+
+
+def _table(data: Mapping[str, Any], name: str, problems: _Problems) -> Mapping[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, Mapping):
+        problems.add(name, "must be a table ([" + name + "])")
+        return {}
+    return value
+
+
+def _valid_schedule(schedule: str) -> bool:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(cron_line(schedule))
+    except ValueError:
+        return False
+    return True
+
+
+def _query(table: Mapping[str, Any], problems: _Problems) -> Query:
+    text = table.get("text")
+    if not isinstance(text, str) or not text.strip():
+        problems.add("query.text", "required: the search strategy as text", "query")
+        text = ""
+    years = table.get("years")
+    year_from, year_to = table.get("year_from"), table.get("year_to")
+    if years is not None:
+        if (
+            not isinstance(years, list)
+            or len(years) != 2
+            or not all(isinstance(y, int) or y is None for y in years)
+        ):
+            problems.add("query.years", "must be [FROM, TO], e.g. [2010, 2026]", "query")
+        else:
+            year_from, year_to = years
+    for key, value in (("year_from", year_from), ("year_to", year_to)):
+        if value is not None and (not isinstance(value, int) or not 1500 <= value <= 2100):
+            problems.add(f"query.{key}", "must be a year such as 2010", "query")
+    if isinstance(year_from, int) and isinstance(year_to, int) and year_from > year_to:
+        problems.add("query.years", f"starts after it ends ({year_from} > {year_to})", "query")
+    return Query(
+        text.strip(),
+        year_from if isinstance(year_from, int) else None,
+        year_to if isinstance(year_to, int) else None,
+    )
+
+
+def _sources(value: Any, problems: _Problems) -> list[SourceConfig]:
+    if not value:
+        problems.add("sources", "at least one [[sources]] table is required")
+        return []
+    if not isinstance(value, list):
+        problems.add("sources", "must be an array of tables ([[sources]])")
+        return []
+    known = connectors()
+    out: list[SourceConfig] = []
+    names: set[str] = set()
+    for index, entry in enumerate(value):
+        where = f"sources[{index + 1}]"
+
+        def bad(key: str, message: str, at: int = index) -> None:
+            problems.add(f"sources[{at + 1}].{key}", message, "sources", at)
+
+        name = entry.get("connector")
+        if not isinstance(name, str) or not name:
+            bad("connector", f"required; known: {', '.join(known)}")
+            continue
+        if name not in known:
+            line = problems.line_of("connector", "sources", index)
+            at = f"line {line}: " if line else ""
+            problems.items.append(
+                f"{problems.path}: {at}{where}.connector: unknown connector {name!r}; "
+                f"known: {', '.join(known)}"
+            )
+            continue
+        cls = connector_class(name)
+        instance = entry.get("name", name)
+        if not isinstance(instance, str) or not _ID.match(instance):
+            bad("name", "must be letters, digits, '-', '_' or '.'")
+        elif instance in names:
+            bad("name", f"{instance!r} is used by two sources; give each a unique name")
+        names.add(str(instance))
+        allowed = set(SOURCE_KEYS) | set(cls.options)
+        for key in sorted(entry.keys() - allowed):
+            bad(key, f"unknown key for {name}; known: {', '.join(sorted(allowed))}")
+        max_records = entry.get("max_records")
+        if max_records is not None and (not isinstance(max_records, int) or max_records < 1):
+            bad("max_records", "must be a positive whole number")
+        rate = entry.get("rate_limit")
+        if rate is not None and (not isinstance(rate, int | float) or rate <= 0):
+            bad("rate_limit", "must be a positive number of requests per second")
+        base_url = entry.get("base_url")
+        if base_url is not None and (
+            not isinstance(base_url, str) or not re.match(r"^https?://", base_url)
+        ):
+            bad("base_url", "must start with http:// or https://")
+        source_query = entry.get("query")
+        if source_query is not None and (not isinstance(source_query, str) or not source_query):
+            bad("query", "must be non-empty text")
+        out.append(
+            SourceConfig(
+                name=str(instance),
+                connector=name,
+                base_url=base_url,
+                max_records=max_records,
+                rate_limit=float(rate) if isinstance(rate, int | float) else None,
+                query=source_query,
+                settings={k: entry[k] for k in cls.options if k in entry},
+            )
+        )
+    return out
