@@ -1,0 +1,65 @@
+"""Shared test helpers: fixture paths, a store in a temp dir, the CLI as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harvester.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+API = FIXTURES / "api"
+REPLAY = FIXTURES / "replay"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with open_store(tmp_path / "store" / "harvester.duckdb") as opened:
+        yield opened
+
+
+def run_cli(
+    *args: str | Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run `harvester ARGS...` as a user would, in a fresh process."""
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env.pop("HARVESTER_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "harvester", *map(str, args)],
+        cwd=cwd or ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def write_review(
+    path: Path,
+    base_url: str,
+    *,
+    sources: tuple[str, ...] = ("crossref", "openalex"),
+    query: str = "widget* OR citation*",
+    extra: str = "",
+) -> Path:
+    """A review file whose sources all point at a replay server."""
+    blocks = [
+        '[review]\nid = "t"\ntitle = "test review"\ncontact = "test@example.org"\n',
+        f"[query]\ntext = '{query}'\n",
+    ]
+    for name in sources:
+        blocks.append(
+            f'[[sources]]\nconnector = "{name}"\nbase_url = "{base_url}/{name}"\n'
+            f"rate_limit = 1000\n{extra}"
+        )
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    return path

@@ -1,0 +1,65 @@
+"""Docs that cannot drift: the README's examples run, and documented defaults match the code."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from harvester.http import DEFAULT_TIMEOUT, MAX_RETRY_AFTER, HttpClient
+from harvester.registry import connectors
+from harvester.review import DEFAULT_OVERLAP_DAYS, SCHEDULES, SOURCE_KEYS, load_review
+from harvester.store import DEFAULT_PATH
+from tests.conftest import ROOT, run_cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DEFAULTS = tomllib.loads((ROOT / "config" / "defaults.toml").read_text(encoding="utf-8"))
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def test_readme_review_example_is_the_bundled_review(tmp_path: Path) -> None:
+    (example,) = blocks("toml")
+    path = tmp_path / "egov-oss.toml"
+    path.write_text(example, encoding="utf-8")
+    shown, bundled = load_review(path), load_review(ROOT / "config" / "reviews" / "egov-oss.toml")
+    assert shown.query == bundled.query
+    assert shown.sources == bundled.sources
+    assert (shown.id, shown.schedule) == (bundled.id, bundled.schedule)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        line[2:]
+        for block in blocks("console")
+        for line in block.splitlines()
+        if line.startswith("$ harvester ")
+    ],
+)
+def test_readme_console_examples_run(command: str) -> None:
+    result = run_cli(*shlex.split(command)[1:])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+
+
+def test_readme_documents_every_source_key_and_connector() -> None:
+    for key in SOURCE_KEYS:
+        assert f"| `{key}` |" in README, key
+    for name in connectors():
+        assert name in README.lower(), name
+
+
+def test_defaults_file_matches_the_code() -> None:
+    assert Path(DEFAULTS["store"]["path"]) == DEFAULT_PATH
+    assert DEFAULTS["review"]["overlap_days"] == DEFAULT_OVERLAP_DAYS
+    assert DEFAULTS["review"]["schedule"] in SCHEDULES
+    assert DEFAULTS["http"]["max_attempts"] == HttpClient().max_attempts
+    assert DEFAULTS["http"]["timeout_seconds"] == DEFAULT_TIMEOUT.read
+    assert DEFAULTS["http"]["max_retry_after_seconds"] == MAX_RETRY_AFTER
+    assert DEFAULTS["rate_limit"] == {name: cls.rate_limit for name, cls in connectors().items()}

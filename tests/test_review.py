@@ -1,0 +1,123 @@
+"""Review files: the bundled ones load; every problem of a bad one is reported at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harvester.errors import ConfigError
+from harvester.review import load_review
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "config" / "reviews").glob("*.toml")))
+def test_bundled_reviews_are_valid(path: Path) -> None:
+    review = load_review(path)
+    assert review.sources and review.query.text
+
+
+def test_egov_review_mixes_english_and_indonesian_terms() -> None:
+    review = load_review(ROOT / "config" / "reviews" / "egov-oss.toml")
+    terms = {t.lower() for t in review.query.terms()}
+    assert {"pelayanan terpadu satu pintu", "perizinan online", "local government"} <= terms
+    assert review.schedule == "weekly"
+    assert (review.query.year_from, review.query.year_to) == (2010, 2026)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "review.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_review(path)
+    return caught.value.problems
+
+
+def test_invalid_toml_names_line_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path, '[review]\ntitle = "x"\n[query]\ntext = "unterminated\n')
+    (problem,) = problems(path)
+    assert problem.startswith(f"{path}: line 4, column")
+    assert "invalid TOML" in problem
+
+
+def test_every_problem_is_reported_with_file_line_and_key(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """[review]
+title = "x"
+schedule = "fortnightly"
+colour = "blue"
+
+[query]
+years = [2024, 2010]
+
+[[sources]]
+connector = "crossref"
+max_records = -5
+
+[[sources]]
+connector = "crosref"
+""",
+    )
+    found = problems(path)
+    expected = [
+        "line 3: review.schedule: must be daily, weekly, monthly or a 5-field cron line",
+        "line 4: review.colour: unknown key",
+        "query.text: required",
+        "line 7: query.years: starts after it ends (2024 > 2010)",
+        "line 11: sources[1].max_records: must be a positive whole number",
+        "line 14: sources[2].connector: unknown connector 'crosref'; known: crossref, openalex",
+    ]
+    for fragment in expected:
+        assert any(fragment in p for p in found), (fragment, found)
+    assert all(p.startswith(str(path)) for p in found)
+
+
+def test_duplicate_source_names_and_unknown_source_keys(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """[query]
+text = "x"
+[[sources]]
+connector = "crossref"
+[[sources]]
+connector = "crossref"
+rows = 5
+""",
+    )
+    found = problems(path)
+    assert any("sources[2].name: 'crossref' is used by two sources" in p for p in found)
+    assert any("line 7: sources[2].rows: unknown key for crossref" in p for p in found)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert problems(tmp_path / "nope.toml") == [f"{tmp_path / 'nope.toml'}: no such review file"]
+
+
+def test_contact_falls_back_to_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARVESTER_MAILTO", "team@example.org")
+    path = write(tmp_path, '[query]\ntext = "x"\n[[sources]]\nconnector = "openalex"\n')
+    review = load_review(path)
+    assert review.contact == "team@example.org"
+    assert review.id == "review"
+
+
+def test_source_specific_query_and_options(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """[query]
+text = "a OR b"
+[[sources]]
+connector = "openalex"
+query = "c"
+since_filter = "from_created_date"
+""",
+    )
+    review = load_review(path)
+    (source,) = review.sources
+    assert review.query_for(source).text == "c"
+    assert source.settings == {"since_filter": "from_created_date"}
