@@ -44,6 +44,7 @@ _MATHML_OR_SCRIPT = re.compile(
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_NAME_JUNK = re.compile(r"[;<>]")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _PARTICLES = {
     "van",
@@ -153,7 +154,9 @@ def normalize_author(name: str | None) -> str | None:
     """
     if not name:
         return None
-    text = _SPACES.sub(" ", strip_markup(name)).strip(" ,;")
+    # Semicolons separate authors in exports and angle brackets are markup debris: neither
+    # belongs inside one name.
+    text = _SPACES.sub(" ", _NAME_JUNK.sub(" ", strip_markup(name))).strip(" ,")
     if not text:
         return None
     if "," in text:

@@ -1,0 +1,13 @@
+"""`make bench`: run every benchmark module and print its figures."""
+
+from __future__ import annotations
+
+from benchmarks import store_writes
+
+
+def main() -> None:
+    store_writes.main()
+
+
+if __name__ == "__main__":
+    main()
