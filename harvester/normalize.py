@@ -17,6 +17,10 @@ _DOI_URL_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_JUNK = ".,;:'\"]}>"
+_DOI_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_DOI_PERCENT_CHARS = {f"%{ord(c):02X}": c for c in "()<>[];:/"}
+_DOI_ENTITY = re.compile(r"&(?:lt|gt|amp);", re.IGNORECASE)
+_DOI_ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
 
 # Letters that Unicode decomposition leaves alone but readers treat as their base letter.
 _FOLD_EXTRA = str.maketrans(
@@ -36,6 +40,11 @@ _FOLD_EXTRA = str.maketrans(
         "þ": "th",
         "ð": "d",
     }
+)
+# Combining marks (what NFKD splits off accented letters), removed in one regex pass.
+_COMBINING = re.compile(
+    "[" + "".join(chr(c) for c in range(0x300, 0x370)) + "\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u20d0-\u20ff\ufe20-\ufe2f]"
 )
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 _MATHML_OR_SCRIPT = re.compile(
@@ -78,7 +87,7 @@ def normalize_doi(value: str | None) -> str | None:
     """
     if not value:
         return None
-    text = value.strip()
+    text = _decode_doi_escapes(value.strip())
     if _DOI_URL_PREFIX.match(text):
         # Only URLs are percent-encoded; decoding a bare DOI twice could change it.
         text = unquote(_DOI_URL_PREFIX.sub("", text))
@@ -91,6 +100,26 @@ def normalize_doi(value: str | None) -> str | None:
     ):
         doi = doi[:-1]
     return doi if "/" in doi and not doi.endswith("/") else None
+
+
+def _decode_doi_escapes(text: str) -> str:
+    """Undo the escaping exports add to DOIs: "%28" for "(", "&lt;" for "<".
+
+    Only characters that occur in DOIs and never start an escape themselves are decoded, and
+    entities are decoded until nothing changes, so decoding a decoded DOI is a no-op.
+    """
+    if "%" in text:
+        text = _DOI_PERCENT.sub(
+            lambda m: _DOI_PERCENT_CHARS.get(m.group(0).upper(), m.group(0)), text
+        )
+    for _ in range(4):
+        if "&" not in text:
+            break
+        decoded = _DOI_ENTITY.sub(lambda m: _DOI_ENTITIES[m.group(0).lower()], text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
 
 
 def strip_markup(text: str | None) -> str:
@@ -110,15 +139,17 @@ def strip_markup(text: str | None) -> str:
         if out == before:
             break
     out = out.replace("\u00a0", " ")
-    return _SPACES.sub(" ", out).strip()
+    return " ".join(out.split())
 
 
 def fold(text: str | None) -> str:
     """Case- and accent-insensitive form: NFKC, diacritics removed, case folded."""
     if not text:
         return ""
+    if text.isascii():
+        return text.casefold()  # most titles: nothing to decompose (and 20x faster)
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = _COMBINING.sub("", decomposed)
     return bare.translate(_FOLD_EXTRA).casefold()
 
 
@@ -204,3 +235,121 @@ def normalize_issn(value: str | None) -> str | None:
         return None
     digits = re.sub(r"[^0-9Xx]", "", value).upper()
     return f"{digits[:4]}-{digits[4:]}" if len(digits) == 8 else None
+
+
+# Where one author ends and the next begins when an export glued them together:
+# "Adeli K.Lewis G. F." (initials, then a capitalized name) and "Berger MarcinSzalewski Leszek"
+# (a lower-case letter, then a capital, with no space). Such exports write the family name
+# first. Prefixes such as "Mc" and "De" ("McDonald", "DeRosse") are not split.
+_GLUE_AFTER_INITIAL = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z])")
+_GLUE_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_NAME_PREFIXES = {"mc", "mac", "de", "di", "da", "du", "le", "la", "van", "von", "del", "st", "o"}
+_AND = re.compile(r"\s+and\s+|\s*&\s*", re.IGNORECASE)
+_ETAL = re.compile(r"\bet\.? al\.?|\$|\s+and\s*$", re.IGNORECASE)
+_INITIAL_TOKEN = re.compile(r"^(?:[A-Z]\.?-?){1,3}$")
+
+
+def _unglue(text: str) -> list[str]:
+    after_initials = _GLUE_AFTER_INITIAL.sub("\x00", text)
+
+    def cut(match: re.Match[str]) -> str:
+        word = re.split(r"[ .\x00]", after_initials[: match.start()])[-1]
+        return "" if word.lower() in _NAME_PREFIXES else "\x00"
+
+    marked = _GLUE_CAMEL.sub(cut, after_initials)
+    return [p.strip() for p in marked.split("\x00") if p.strip()]
+
+
+def _family_first(name: str) -> str | None:
+    """ "Crow T. J." or "Lencz Todd" (family name written first) as "Crow, T. J." """
+    tokens = name.split()
+    if len(tokens) < 2:
+        return normalize_author(name)
+    return normalize_author(f"{tokens[0]}, {' '.join(tokens[1:])}")
+
+
+def split_authors(text: str | None) -> tuple[str, ...]:
+    """The authors of one field as "Family, Given" names, whatever separators the export used.
+
+    Handles BibTeX "A and B", "A; B", Vancouver "Smith J, Jones K", "Family, Given, Family,
+    Given", "Family Initials" and names glued together without separators.
+    """
+    cleaned = _SPACES.sub(" ", _ETAL.sub(" ", _ETAL.sub(" ", strip_markup(text)))).strip(" ,;.")
+    if not cleaned:
+        return ()
+    if ";" in cleaned or _AND.search(cleaned):
+        parts = [p.strip() for chunk in cleaned.split(";") for p in _AND.split(chunk)]
+    elif "," in cleaned:
+        pieces = [p.strip() for p in cleaned.split(",") if p.strip()]
+        if len(pieces) > 2 and all(" " in p for p in pieces):
+            parts = pieces  # "Smith J, Jones K": one name per piece
+        else:
+            # "Family, Given, Family, Given": pair them up again.
+            parts = [", ".join(pieces[i : i + 2]) for i in range(0, len(pieces), 2)]
+    else:
+        glued = _unglue(cleaned)
+        if len(glued) > 1:
+            return tuple(n for n in map(_family_first, glued) if n)
+        parts = [cleaned]
+    names = []
+    for part in parts:
+        tokens = part.split()
+        if "," not in part and len(tokens) > 1 and all(map(_INITIAL_TOKEN.match, tokens[1:])):
+            name = _family_first(part)
+        else:
+            name = normalize_author(part)
+        if name:
+            names.append(name)
+    return tuple(names)
+
+
+_VENUE_STOPWORDS = {"of", "and", "the", "in", "for", "on", "de", "la", "le", "des", "du", "und"}
+_VENUE_NOISE = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+
+
+def venue_key(text: str | None) -> str:
+    """Journal names and their abbreviations on one key: the first four letters of each word.
+
+    "Journal of Clinical Endocrinology and Metabolism" and "J Clin Endocrinol Metab" both
+    become "j clin endo meta" (stop words dropped, "journal" and "j" alike).
+    """
+    plain = fold(_VENUE_NOISE.sub(" ", strip_markup(text)))
+    words = [w for w in _NON_ALNUM.sub(" ", plain).split() if w not in _VENUE_STOPWORDS]
+    return " ".join(w[:4] if w != "journal" else "j" for w in words)
+
+
+_MONTHS = {
+    m: str(i)
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_EXCEL_MONTH_FIRST = re.compile(r"^\s*([A-Za-z]{3})-(\d{1,4})\s*$")
+_EXCEL_DAY_FIRST = re.compile(r"^\s*(\d{1,2})-([A-Za-z]{3})\s*$")
+
+
+def page_range(pages: str | None) -> tuple[str | None, str | None]:
+    """(first, last) page, the last one written in full: "221-8", "221-228" and "221--228" agree.
+
+    Spreadsheets turn "4-13" into "Apr-13" or "13-Apr"; those are read back. A run of more
+    than seven digits is a mangled number, not a page.
+    """
+    if not pages:
+        return None, None
+    text = pages.strip()
+    month_first = _EXCEL_MONTH_FIRST.match(text)
+    if month_first and month_first.group(1).lower() in _MONTHS:
+        text = f"{_MONTHS[month_first.group(1).lower()]}-{month_first.group(2)}"
+    day_first = _EXCEL_DAY_FIRST.match(text)
+    if day_first and day_first.group(2).lower() in _MONTHS:
+        text = f"{day_first.group(1)}-{_MONTHS[day_first.group(2).lower()]}"
+    found = re.findall(r"[A-Za-z]?\d+", text)
+    if not found or len(found[0]) > 8:
+        return None, None
+    first = found[0].lower()
+    if len(found) < 2 or len(found[1]) > 8:
+        return first, None
+    last = found[1].lower()
+    if last.isdigit() and first.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last  # "221-8" -> "228"
+    return first, last

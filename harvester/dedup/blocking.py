@@ -1,0 +1,51 @@
+"""Stage 3: candidate pairs, from several cheap keys, in DuckDB SQL.
+
+Two records become a candidate pair when they share any block key; the keys are unioned and
+every pair appears once. Only pairs with at least one new record (table `fresh`) are made:
+pairs of older records were judged when the later of them arrived.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+# Each key catches duplicates the others miss: a typo at the end of a title (prefix), a
+# prefix such as "Summary of:" or "[Translated title]" (suffix), a rewritten title by the
+# same first author in the same year, a title missing altogether (journal location), and
+# records whose titles differ by language but share an abstract.
+BLOCK_KEYS = (
+    "'d' || doi_alias",
+    "'p' || pmid",
+    "'c' || pmcid",
+    "'x' || arxiv",
+    "CASE WHEN length(title) >= 12 THEN 't' || left(replace(title, ' ', ''), 30) END",
+    "CASE WHEN length(title) >= 12 THEN 'e' || right(replace(title, ' ', ''), 45) END",
+    "CASE WHEN length(title_alt) >= 12 THEN 't' || left(replace(title_alt, ' ', ''), 30) END",
+    "CASE WHEN length(title_alt) >= 12 THEN 'e' || right(replace(title_alt, ' ', ''), 45) END",
+    "'a' || first_author || ' ' || year",
+    "'v' || venue || ' ' || volume || ' ' || page_first",
+    "CASE WHEN length(abstract) >= 80 THEN 'b' || left(abstract, 80) END",
+)
+
+
+def make_candidate_pairs(con: duckdb.DuckDBPyConnection) -> int:
+    """Fill temp table `candidate_pairs(a, b)` (a < b) from `dedup_keys` and `fresh`."""
+    keys = ", ".join(BLOCK_KEYS)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE blocks AS
+            SELECT work_id, block FROM (
+                SELECT work_id, unnest([{keys}]) AS block FROM dedup_keys
+            ) WHERE block IS NOT NULL"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE candidate_pairs AS
+           WITH new_blocks AS (
+               SELECT DISTINCT b.work_id, b.block FROM blocks b
+               WHERE b.work_id IN (SELECT work_id FROM fresh)
+           ), other_blocks AS (SELECT DISTINCT work_id, block FROM blocks)
+           SELECT DISTINCT least(n.work_id, o.work_id) AS a, greatest(n.work_id, o.work_id) AS b
+           FROM new_blocks n JOIN other_blocks o
+             ON n.block = o.block AND n.work_id <> o.work_id"""
+    )
+    con.execute("DROP TABLE blocks")
+    return int(con.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0])  # type: ignore[index]

@@ -1,0 +1,164 @@
+"""Stage 5: which candidate pairs are copies of the same article, and why.
+
+A duplicate is another copy of the same bibliographic record (the same article), not another
+report of the same study. The rules below are read top to bottom: vetoes first (no evidence
+outweighs them), then the kinds of agreement that make a pair a duplicate, each with the
+reason stored for the pair. Thresholds are on 0..1 similarities (RapidFuzz normalized Indel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from harvester.dedup.scoring import Bools, PairScores
+
+# A title this similar is the same title with typos, markup or punctuation differences.
+SAME_TITLE = 0.95
+# Close enough when other fields confirm it (a subtitle dropped, a word translated).
+CLOSE_TITLE = 0.90
+# Author surname lists this similar are one list (initials, glued names, truncation aside).
+SAME_AUTHORS = 0.80
+SAME_VENUE = 0.80
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options a reviewer may change."""
+
+    # Preprint and journal version of one article: linked (default) or merged.
+    merge_preprints: bool = False
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+@dataclass(frozen=True)
+class Decisions:
+    reason: npt.NDArray[np.object_]  # "" where the pair is not a duplicate
+    linked: Bools  # preprint/published pairs kept apart but linked
+
+    @property
+    def merged(self) -> Bools:
+        return np.asarray(self.reason != "", dtype=bool)
+
+
+def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
+    settings = settings or DEFAULT_SETTINGS
+    e, k = s.exact, s.known
+    n = len(s)
+    gap = s.year_gap
+    year_ok = np.isnan(gap) | (gap <= 1)
+    same_year = np.isnan(gap) | (gap == 0)
+    cat_a = np.asarray(s.category_a, dtype=object)
+    cat_b = np.asarray(s.category_b, dtype=object)
+    preprint_pair = (cat_a == "preprint") != (cat_b == "preprint")
+    conference_vs_journal = ((cat_a == "conference") & (cat_b == "journal")) | (
+        (cat_a == "journal") & (cat_b == "conference")
+    )
+
+    # Where both records say where the article is, they must say the same.
+    volume_conflict = k["same_volume"] & ~e["same_volume"]
+    page_conflict = k["pages_compatible"] & ~e["pages_compatible"]
+    issue_conflict = k["same_issue"] & ~e["same_issue"]
+    location_ok = ~volume_conflict & ~page_conflict & ~issue_conflict
+    same_location = e["same_page"] & (e["same_volume"] | ~k["same_volume"])
+    authors_known = s.authors > 0
+    authors_agree = (s.authors >= SAME_AUTHORS) | (e["same_first_author"] & (s.authors >= 0.5))
+    authors_ok = authors_agree | ~authors_known
+    same_venue = (s.venue >= SAME_VENUE) | e["venue_prefix"]
+    venue_ok = same_venue | (s.venue == 0)
+    # Conference names vary most ("AMCIS 2017 Proceedings", "Americas Conference on
+    # Information Systems"): for two papers of one year they do not count against a match.
+    both_conference = (cat_a == "conference") & (cat_b == "conference") & (gap == 0)
+    venue_conflict = (s.venue > 0) & (s.venue < 0.6) & ~e["venue_prefix"] & ~both_conference
+
+    # Vetoes: never the same article, whatever else agrees.
+    veto = (
+        ~e["same_kind"]  # an erratum, retraction or reply is not the article it concerns
+        | ~e["same_part"]  # Part 1 and Part 2
+        | ~e["same_numbers"]  # "... in 2017" vs "... in 2018", "delta 8" vs "delta 9"
+        | e["id_conflict"]  # different PubMed or arXiv records
+    )
+    # Vetoes of fuzzy evidence (an identical DOI outweighs them).
+    fuzzy_veto = (
+        veto
+        | e["doi_conflict"]
+        | ~year_ok
+        # A conference abstract and the later journal article are two items; the same
+        # abstract indexed once as a meeting record and once in the journal supplement is one.
+        | (
+            conference_vs_journal
+            & ~same_location
+            & ~(same_year & (s.authors >= 0.9) & e["venue_prefix"])
+        )
+        | (e["generic"] & ~(same_location & authors_agree))
+        | (s.title == 0)  # without titles there is too little to go on
+    )
+
+    reason = np.full(n, "", dtype=object)
+
+    def rule(name: str, condition: Bools) -> None:
+        reason[(reason == "") & condition] = name
+
+    # Abstracts in a journal supplement often share the supplement's DOI: a DOI alone is
+    # not enough when the titles or the pages say otherwise.
+    rule(
+        "same DOI",
+        ~veto
+        & e["same_doi"]
+        & ~venue_conflict
+        & ~page_conflict
+        & (
+            (s.title >= CLOSE_TITLE)
+            | ((s.title > 0) & (s.authors >= 0.9) & same_year & same_location)
+        ),
+    )
+    rule("same PubMed/PMC/arXiv id", ~veto & e["same_id"] & (s.title >= 0.8) & year_ok)
+    rule(
+        "same DOI (other spelling) and title",
+        ~fuzzy_veto & e["same_doi_alias"] & (s.title >= CLOSE_TITLE) & authors_ok & ~venue_conflict,
+    )
+    rule(
+        "same title, authors and year",
+        ~fuzzy_veto & (s.title >= SAME_TITLE) & authors_agree & location_ok & ~venue_conflict,
+    )
+    rule(
+        # Page data disagree more often than whole citations do: one database gives the
+        # supplement pages, another the abstract number.
+        "same title, authors, year, journal and volume",
+        ~fuzzy_veto
+        & (s.title >= SAME_TITLE)
+        & (s.authors >= 0.9)
+        & (gap == 0)
+        & same_venue
+        & location_ok,
+    )
+    rule(
+        "same title and journal location",
+        ~fuzzy_veto & (s.title >= CLOSE_TITLE) & same_location & authors_ok & venue_ok,
+    )
+    rule(
+        "close title, same authors and journal",
+        ~fuzzy_veto & (s.title >= CLOSE_TITLE) & authors_agree & location_ok & same_venue,
+    )
+    # A title in two languages: the full citation identifies the article instead.
+    rule(
+        "same authors and full citation (title in another language)",
+        ~fuzzy_veto
+        & (s.authors >= 0.9)
+        & (gap == 0)
+        & same_venue
+        & e["same_volume"]
+        & e["same_issue"]
+        & e["same_page"]
+        & e["same_last_page"]
+        & ((s.abstract >= 0.9) | (s.abstract == 0)),
+    )
+
+    linked = (reason != "") & preprint_pair
+    if not settings.merge_preprints:
+        reason[linked] = ""
+    return Decisions(reason, linked)

@@ -1,0 +1,158 @@
+"""Stage 4: compare both records of every candidate pair, field by field, in batches.
+
+Exact comparisons run in SQL; fuzzy ones run in RapidFuzz's `process.cpdist` over whole
+arrays of pairs (C++, all cores). There is no Python loop over pairs and no n x n matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+from rapidfuzz import fuzz, process
+
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+# One row per pair: the exact comparisons, and the strings the fuzzy ones need.
+PAIR_FEATURES_SQL = """
+SELECT p.a, p.b,
+    ka.doi = kb.doi AS same_doi,
+    ka.doi_alias = kb.doi_alias AS same_doi_alias,
+    ka.doi IS NOT NULL AND kb.doi IS NOT NULL AND ka.doi_alias <> kb.doi_alias AS doi_conflict,
+    coalesce(ka.pmid = kb.pmid OR ka.pmcid = kb.pmcid OR ka.arxiv = kb.arxiv, false)
+        AS same_id,
+    coalesce(ka.pmid <> kb.pmid OR ka.arxiv <> kb.arxiv, false) AS id_conflict,
+    abs(ka.year - kb.year) AS year_gap,
+    ka.volume = kb.volume AS same_volume,
+    ka.issue = kb.issue AS same_issue,
+    ka.page_first = kb.page_first AS same_page,
+    ka.page_last = kb.page_last AS same_last_page,
+    ka.kind = kb.kind AS same_kind,
+    ka.part = kb.part AS same_part,
+    -- Numbers in titles ("phase II", "in 2017") must agree; a number only one side has is
+    -- usually an appended note, so one set may contain the other.
+    ka.title_numbers = '' OR kb.title_numbers = ''
+        OR list_has_all(string_split(ka.title_numbers, ' '), string_split(kb.title_numbers, ' '))
+        OR list_has_all(string_split(kb.title_numbers, ' '), string_split(ka.title_numbers, ' '))
+        AS same_numbers,
+    ka.generic OR kb.generic AS generic,
+    ka.category AS category_a, kb.category AS category_b,
+    ka.first_author = kb.first_author AS same_first_author,
+    -- "J Clin Virol" and "J Clin Virol: official publication of ...": one journal.
+    length(ka.venue) >= 3 AND length(kb.venue) >= 3
+        AND (starts_with(ka.venue || ' ', kb.venue || ' ')
+             OR starts_with(kb.venue || ' ', ka.venue || ' '))
+        OR ka.venue_acronym = replace(kb.venue, ' ', '')
+        OR kb.venue_acronym = replace(ka.venue, ' ', '') AS venue_prefix,
+    -- A page field cut by an export: "29" for "S417-S429".
+    CASE WHEN ka.page_first IS NOT NULL AND kb.page_first IS NOT NULL THEN
+        ka.page_first = kb.page_first
+        OR (ka.page_last IS NULL AND coalesce(ends_with(kb.page_last, ka.page_first), false))
+        OR (kb.page_last IS NULL AND coalesce(ends_with(ka.page_last, kb.page_first), false))
+    END AS pages_compatible,
+    coalesce(ka.title, '') AS title_a, coalesce(kb.title, '') AS title_b,
+    coalesce(ka.title_alt, '') AS alt_a, coalesce(kb.title_alt, '') AS alt_b,
+    coalesce(ka.authors, '') AS authors_a, coalesce(kb.authors, '') AS authors_b,
+    coalesce(ka.venue, '') AS venue_a, coalesce(kb.venue, '') AS venue_b,
+    coalesce(ka.abstract, '') AS abstract_a, coalesce(kb.abstract, '') AS abstract_b
+FROM candidate_pairs p
+JOIN dedup_keys ka ON ka.work_id = p.a
+JOIN dedup_keys kb ON kb.work_id = p.b
+ORDER BY p.a, p.b
+"""
+
+
+@dataclass(frozen=True)
+class PairScores:
+    """Every comparison of every pair, as parallel arrays (NaN or False where unknown)."""
+
+    a: list[str]
+    b: list[str]
+    exact: dict[str, Bools]  # name -> true where known and equal (or the named conflict)
+    known: dict[str, Bools]  # name -> true where both records have the field
+    year_gap: Floats
+    category_a: list[str]
+    category_b: list[str]
+    title: Floats  # 0..1, best of title/alternative title combinations; 0 if missing
+    authors: Floats
+    venue: Floats
+    abstract: Floats
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def _similarity(
+    left: pa.ChunkedArray, right: pa.ChunkedArray, scorer: Callable[..., float] = fuzz.ratio
+) -> Floats:
+    """0..1 similarity of each pair of strings; 0 where either is empty (unknown)."""
+    if len(left) == 0:
+        return np.zeros(0)
+    scores = process.cpdist(
+        left.to_pylist(), right.to_pylist(), scorer=scorer, workers=-1, dtype=np.float32
+    )
+    present = pc.and_(pc.greater(pc.utf8_length(left), 0), pc.greater(pc.utf8_length(right), 0))
+    mask = np.asarray(present.to_numpy(zero_copy_only=False), dtype=np.float64)
+    return np.asarray(scores, dtype=np.float64) / 100.0 * mask
+
+
+def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
+    table: pa.Table = con.sql(PAIR_FEATURES_SQL).to_arrow_table()
+    column: dict[str, Any] = {name: table.column(name) for name in table.column_names}
+
+    def flag(name: str) -> tuple[Bools, Bools]:
+        values = column[name]
+        known = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        filled = np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+        return filled, known
+
+    exact: dict[str, Bools] = {}
+    known: dict[str, Bools] = {}
+    for name in (
+        "same_doi",
+        "same_doi_alias",
+        "doi_conflict",
+        "same_id",
+        "id_conflict",
+        "same_volume",
+        "same_issue",
+        "same_page",
+        "same_last_page",
+        "same_kind",
+        "same_part",
+        "same_numbers",
+        "generic",
+        "same_first_author",
+        "venue_prefix",
+        "pages_compatible",
+    ):
+        exact[name], known[name] = flag(name)
+    strings = column
+    title = np.maximum.reduce(
+        [
+            _similarity(strings["title_a"], strings["title_b"]),
+            _similarity(strings["alt_a"], strings["title_b"]),
+            _similarity(strings["title_a"], strings["alt_b"]),
+        ]
+    )
+    gap = column["year_gap"].to_numpy(zero_copy_only=False)
+    return PairScores(
+        a=column["a"].to_pylist(),
+        b=column["b"].to_pylist(),
+        exact=exact,
+        known=known,
+        year_gap=np.asarray(gap, dtype=np.float64),
+        category_a=column["category_a"].to_pylist(),
+        category_b=column["category_b"].to_pylist(),
+        title=title,
+        authors=_similarity(strings["authors_a"], strings["authors_b"]),
+        venue=_similarity(strings["venue_a"], strings["venue_b"]),
+        abstract=_similarity(strings["abstract_a"], strings["abstract_b"]),
+    )

@@ -1,0 +1,83 @@
+"""One record read from a user's file, and the field names every reader maps onto."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from harvester.normalize import (
+    clean_abstract,
+    clean_text,
+    clean_title,
+    normalize_doi,
+    parse_year,
+    split_authors,
+)
+from harvester.work import Work
+
+
+@dataclass(frozen=True, slots=True)
+class InputRecord:
+    """A record of an input file: where it came from, its own id, and the normalized work."""
+
+    file: str
+    record_id: str
+    position: int  # 1-based, in its file
+    work: Work
+
+    @property
+    def key(self) -> str:
+        """Unique across the files of one run."""
+        return f"{self.position:09d}\x00{self.file}"
+
+
+def build_record(
+    file: str, position: int, fields: Mapping[str, object], record_id: str | None = None
+) -> InputRecord:
+    """Normalize the fields a reader found (title, authors, year, ...) into an InputRecord.
+
+    `authors` may be a list of names or one string in any export's style.
+    """
+
+    def text(name: str) -> str | None:
+        value = fields.get(name)
+        if value is None:
+            return None
+        if isinstance(value, list | tuple):
+            value = "; ".join(str(v) for v in value if v)
+        return clean_text(str(value))
+
+    raw_authors = fields.get("authors")
+    if isinstance(raw_authors, list | tuple):
+        authors = tuple(a for name in raw_authors for a in split_authors(str(name)))
+    else:
+        authors = split_authors(str(raw_authors) if raw_authors else None)
+    ids = {k: text(k) or "" for k in ("pmid", "pmcid", "isbn", "arxiv")}
+    others = fields.get("other_titles") or ()
+    other_titles = tuple(
+        t
+        for t in (
+            clean_title(str(o)) for o in (others if isinstance(others, list | tuple) else [others])
+        )
+        if t
+    )
+    rid = (record_id or "").strip() or str(position)
+    work = Work(
+        source=file,
+        source_id=rid,
+        doi=normalize_doi(text("doi")),
+        title=clean_title(text("title")),
+        authors=authors,
+        year=parse_year(text("year")),
+        venue=text("venue"),
+        abstract=clean_abstract(text("abstract")),
+        type=(text("type") or "").lower() or None,
+        language=text("language"),
+        url=text("url"),
+        ids=ids,
+        volume=text("volume"),
+        issue=text("issue"),
+        pages=text("pages"),
+        other_titles=other_titles,
+    )
+    return InputRecord(file, rid, position, work)

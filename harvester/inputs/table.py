@@ -1,0 +1,104 @@
+"""CSV (also gzipped, also tab-separated) exports: columns found by name, case-insensitive."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from harvester.errors import InputError
+from harvester.inputs.record import InputRecord, build_record
+from harvester.inputs.text import read_text
+
+# Our field <- the column names exports use for it (lower case, first match wins).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "recordid", "record_id", "record id", "rec-number", "key", "citation key"),
+    "title": ("title", "ti", "article title", "document title", "primary title", "t1"),
+    "authors": ("author", "authors", "au", "author(s)", "author full names", "creators"),
+    "year": ("year", "py", "publication year", "pubyear", "date", "publication date"),
+    "venue": (
+        "journal",
+        "source title",
+        "journal/book",
+        "publication title",
+        "secondary title",
+        "secondary_title",
+        "booktitle",
+        "container-title",
+        "source",
+        "jo",
+        "t2",
+        "so",
+    ),
+    "doi": ("doi", "di"),
+    "volume": ("volume", "vl", "vol"),
+    "issue": ("number", "issue", "is", "no"),
+    "pages": ("pages", "page", "pg", "page range"),
+    "abstract": ("abstract", "ab"),
+    "isbn": ("isbn", "issn/isbn", "sn"),
+    "pmid": ("pmid", "pubmed id", "pubmed_id"),
+    "pmcid": ("pmcid", "pmc"),
+    "type": ("entrytype", "type", "document type", "publication type", "ty"),
+    "url": ("url", "link", "ur"),
+    "language": ("language", "la"),
+}
+_START_PAGE = ("start page", "beginning page", "sp", "first page")
+_END_PAGE = ("end page", "ending page", "ep", "last page")
+
+
+def _columns(header: list[str], path: Path) -> dict[str, list[int]]:
+    """Per field, the columns that may hold it, best first (a row uses the first filled one:
+    conference papers have a booktitle where articles have a journal)."""
+    lowered = [h.strip().lstrip("\ufeff").lower() for h in header]
+    wanted = {**COLUMNS, "page_start": _START_PAGE, "page_end": _END_PAGE}
+    found = {
+        field: [lowered.index(n) for n in names if n in lowered] for field, names in wanted.items()
+    }
+    found = {field: columns for field, columns in found.items() if columns}
+    if "title" not in found:
+        shown = ", ".join(h for h in header[:12] if h.strip()) or "none"
+        raise InputError(f"{path}: no title column (columns: {shown})")
+    return found
+
+
+def read_table(path: Path) -> Iterator[InputRecord]:
+    if path.name.lower().endswith(".gz"):
+        try:
+            raw = gzip.decompress(path.read_bytes())
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{path}: not a readable gzip file ({exc})") from None
+        text = read_text(path, raw)
+    else:
+        text = read_text(path)
+    sample = text[:20_000]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    csv.field_size_limit(1 << 30)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(f"{path}: empty file, no header line") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a CSV file ({exc})") from None
+    columns = _columns(header, path)
+    position = 0
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            position += 1
+            fields: dict[str, object] = {}
+            for field, indexes in columns.items():
+                value = next((row[i] for i in indexes if i < len(row) and row[i].strip()), None)
+                if value is not None:
+                    fields[field] = value
+            if "pages" not in fields and "page_start" in fields:
+                fields["pages"] = "-".join(
+                    str(fields[k]) for k in ("page_start", "page_end") if k in fields
+                )
+            record_id = str(fields.pop("id", "")) or None
+            yield build_record(str(path), position, fields, record_id)
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {reader.line_num}: {exc}") from None
