@@ -274,7 +274,7 @@ def split_authors(text: str | None) -> tuple[str, ...]:
     Handles BibTeX "A and B", "A; B", Vancouver "Smith J, Jones K", "Family, Given, Family,
     Given", "Family Initials" and names glued together without separators.
     """
-    cleaned = _SPACES.sub(" ", _ETAL.sub(" ", _ETAL.sub(" ", strip_markup(text)))).strip(" ,;.")
+    cleaned = _SPACES.sub(" ", _ETAL.sub(" ", _ETAL.sub(" ", strip_markup(text)))).strip(" ,;")
     if not cleaned:
         return ()
     if ";" in cleaned or _AND.search(cleaned):

@@ -48,4 +48,4 @@ def make_candidate_pairs(con: duckdb.DuckDBPyConnection) -> int:
              ON n.block = o.block AND n.work_id <> o.work_id"""
     )
     con.execute("DROP TABLE blocks")
-    return int(con.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0])  # type: ignore[index]
+    return int(con.execute("SELECT count(*) FROM candidate_pairs").fetchall()[0][0])

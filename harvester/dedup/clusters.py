@@ -1,62 +1,235 @@
-"""Incremental clustering inside the store.
+"""Incremental clustering inside the store, run after every harvest.
 
-Works without a cluster are matched against every clustered work and against each other; a
-match joins the existing cluster (its id never changes), everything else opens a new one. This
-first pass matches on the normalized DOI only; every membership stores its reason.
+New works (and works whose record changed) are keyed once into `dedup_keys`, blocked against
+every work already keyed, scored and judged (see `harvester.dedup.engine`). Accepted pairs go
+to `match_pairs` with their reason. Cluster ids are stable: a new work joins the cluster of the
+work it matches; when it bridges two clusters, the smaller id keeps its id and the absorbed one
+is recorded in `cluster_merges`; a work that matches nothing opens a new cluster.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
+import duckdb
+import pyarrow as pa
+
+from harvester.dedup.components import UnionFind
+from harvester.dedup.engine import Match, Matches, find_matches
+from harvester.dedup.keys import KEY_COLUMNS, keys_table
+from harvester.dedup.rules import Settings
 from harvester.store import Store
+from harvester.work import Work
+
+_WORK_FIELDS = (
+    "work_id, source, source_id, doi, title, authors, year, venue, abstract, type, volume, "
+    "issue, pages, other_titles, ids"
+)
 
 
-def update_clusters(store: Store, *, run_id: int | None, now: datetime) -> int:
+def update_clusters(
+    store: Store, *, run_id: int | None, now: datetime, settings: Settings | None = None
+) -> int:
     """Give every unclustered work a cluster; returns how many works were placed."""
     with store.transaction() as con:
-        pending = con.execute(
-            """SELECT count(*) FROM works w
-               WHERE NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.work_id = w.work_id)"""
-        ).fetchone()
-        if not pending or not pending[0]:
+        fresh = _key_fresh_works(con, now)
+        if not fresh:
             return 0
-        # 1. Same DOI as a work already clustered: join that cluster.
+        matches = find_matches(con, settings or Settings())
+        _record_pairs(con, matches, run_id, now)
+        placed = _assign_clusters(con, matches.merged, run_id, now)
+        con.execute("DROP TABLE fresh")
+        return placed
+
+
+def _key_fresh_works(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+    """Key the works that are new or changed since they were keyed; table `fresh` names them."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE fresh AS
+           SELECT w.work_id FROM works w
+           LEFT JOIN dedup_keys k USING (work_id)
+           WHERE k.work_id IS NULL OR k.keyed_at < w.mapped_at
+              OR w.work_id NOT IN (SELECT work_id FROM cluster_members)"""
+    )
+    rows = con.execute(
+        f"SELECT {_WORK_FIELDS} FROM works WHERE work_id IN (SELECT work_id FROM fresh)"
+    ).fetchall()
+    if not rows:
+        return 0
+    table = keys_table((row[0], _work(row)) for row in rows)
+    table = table.append_column("keyed_at", pa.array([now] * len(rows), pa.timestamp("us")))
+    con.register("fresh_keys", table)
+    try:
+        con.execute("DELETE FROM dedup_keys WHERE work_id IN (SELECT work_id FROM fresh)")
         con.execute(
-            """INSERT INTO cluster_members
-               SELECT w.work_id, arg_min(m.cluster_id, m.work_id), 'doi',
-                      min(m.work_id), ?, ?
-               FROM works w
-               JOIN works o ON o.doi = w.doi AND o.work_id <> w.work_id
-               JOIN cluster_members m ON m.work_id = o.work_id
-               WHERE w.doi IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM cluster_members x WHERE x.work_id = w.work_id)
-               GROUP BY w.work_id""",
+            f"INSERT INTO dedup_keys ({', '.join(KEY_COLUMNS)}, keyed_at) SELECT * FROM fresh_keys"
+        )
+    finally:
+        con.unregister("fresh_keys")
+    return len(rows)
+
+
+def _work(row: tuple[Any, ...]) -> Work:
+    (_, source, source_id, doi, title, authors, year, venue, abstract, kind, volume, issue) = row[
+        :12
+    ]
+    pages, other_titles, ids = row[12:]
+    return Work(
+        source=source,
+        source_id=source_id,
+        doi=doi,
+        title=title,
+        authors=tuple(authors or ()),
+        year=year,
+        venue=venue,
+        abstract=abstract,
+        type=kind,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        other_titles=tuple(other_titles or ()),
+        ids=json.loads(ids) if ids else {},
+    )
+
+
+def _record_pairs(
+    con: duckdb.DuckDBPyConnection, matches: Matches, run_id: int | None, now: datetime
+) -> None:
+    pairs = [(m, False) for m in matches.merged] + [(m, True) for m in matches.linked]
+    if not pairs:
+        return
+    table = pa.table(
+        {
+            "work_a": pa.array([m.a for m, _ in pairs], pa.string()),
+            "work_b": pa.array([m.b for m, _ in pairs], pa.string()),
+            "reason": pa.array([m.reason for m, _ in pairs], pa.string()),
+            "score": pa.array([m.score for m, _ in pairs], pa.float64()),
+            "linked": pa.array([linked for _, linked in pairs], pa.bool_()),
+        }
+    )
+    con.register("new_pairs", table)
+    try:
+        con.execute(
+            """INSERT INTO match_pairs
+               SELECT work_a, work_b, reason, score, linked, ?, ? FROM new_pairs
+               ON CONFLICT (work_a, work_b) DO UPDATE SET
+                 reason = excluded.reason, score = excluded.score, linked = excluded.linked,
+                 run_id = excluded.run_id, matched_at = excluded.matched_at""",
             [run_id, now],
         )
-        # 2. The rest: the first work of each new DOI (or each work without one) opens a
-        #    cluster, later works with the same DOI join it.
+    finally:
+        con.unregister("new_pairs")
+
+
+def _assign_clusters(
+    con: duckdb.DuckDBPyConnection, merged: list[Match], run_id: int | None, now: datetime
+) -> int:
+    """Place unclustered works and merge clusters that new pairs bridge."""
+    involved = pa.table({"work_id": pa.array(sorted({w for m in merged for w in (m.a, m.b)}))})
+    con.register("involved", involved)
+    try:
+        current = dict(
+            con.execute(
+                """SELECT m.work_id, m.cluster_id FROM cluster_members m
+                   WHERE m.work_id IN (SELECT work_id FROM involved)"""
+            ).fetchall()
+        )
+    finally:
+        con.unregister("involved")
+    pending = [
+        row[0]
+        for row in con.execute(
+            """SELECT work_id FROM fresh
+               WHERE work_id NOT IN (SELECT work_id FROM cluster_members) ORDER BY work_id"""
+        ).fetchall()
+    ]
+
+    # Works already clustered stand for their cluster ("C..." sorts before any work id we
+    # create below, and the smallest cluster id of a component wins).
+    def node(work_id: str) -> str:
+        cluster = current.get(work_id)
+        return f"\x00{cluster}" if cluster else work_id
+
+    sets = UnionFind()
+    first_match: dict[str, Match] = {}
+    for match in sorted(merged, key=lambda m: (m.a, m.b)):
+        sets.union(node(match.a), node(match.b))
+        for own in (match.a, match.b):
+            if own not in current:
+                first_match.setdefault(own, match)
+    for work_id in pending:
+        sets.find(work_id)
+
+    components: dict[str, list[str]] = defaultdict(list)
+    for item in list(sets.parent):
+        components[sets.find(item)].append(item)
+    new_members: list[tuple[str, str, str, str | None]] = []
+    merges: list[tuple[str, str, str]] = []
+    grouped = [
+        (
+            sorted(i[1:] for i in items if i.startswith("\x00")),
+            sorted(i for i in items if not i.startswith("\x00")),
+        )
+        for items in components.values()
+    ]
+    # New clusters are numbered in the order of their first work, so ids do not depend on
+    # the order pairs were found in.
+    unclustered = sorted((works for clusters, works in grouped if not clusters), key=min)
+    fresh_ids = iter(_next_cluster_ids(con, len(unclustered)))
+    targets = {id(works): next(fresh_ids) for works in unclustered}
+    for clusters, works in grouped:
+        if clusters:
+            target = clusters[0]
+            for absorbed in clusters[1:]:
+                via = [first_match[w] for w in works if w in first_match]
+                why = f"bridged by {via[0].a}: {via[0].reason}" if via else "bridged"
+                merges.append((absorbed, target, why))
+        else:
+            target = targets[id(works)]
+        for work_id in works:
+            if work_id in first_match:
+                found = first_match[work_id]
+                partner = found.b if found.a == work_id else found.a
+                new_members.append((work_id, target, found.reason, partner))
+            else:
+                new_members.append((work_id, target, "first", None))
+    for absorbed, target, why in merges:
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE pending AS
-               SELECT w.work_id, coalesce(w.doi, w.work_id) AS match_key,
-                      min(w.work_id) OVER (PARTITION BY coalesce(w.doi, w.work_id)) AS leader
-               FROM works w
-               WHERE NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.work_id = w.work_id)"""
+            "UPDATE cluster_members SET cluster_id = ? WHERE cluster_id = ?", [target, absorbed]
         )
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE leaders AS
-               SELECT leader, 'C' || lpad(CAST(nextval('cluster_seq') AS VARCHAR), 7, '0')
-                        AS cluster_id
-               FROM (SELECT DISTINCT leader FROM pending ORDER BY leader)"""
+            """INSERT INTO cluster_merges VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (merged_id) DO UPDATE SET into_id = excluded.into_id""",
+            [absorbed, target, run_id, why, now],
         )
-        con.execute(
-            """INSERT INTO cluster_members
-               SELECT p.work_id, l.cluster_id,
-                      CASE WHEN p.work_id = p.leader THEN 'first' ELSE 'doi' END,
-                      CASE WHEN p.work_id = p.leader THEN NULL ELSE p.leader END, ?, ?
-               FROM pending p JOIN leaders l USING (leader)""",
-            [run_id, now],
+        # Earlier merges into the absorbed cluster now point at the survivor.
+        con.execute("UPDATE cluster_merges SET into_id = ? WHERE into_id = ?", [target, absorbed])
+    if new_members:
+        table = pa.table(
+            {
+                "work_id": pa.array([m[0] for m in new_members], pa.string()),
+                "cluster_id": pa.array([m[1] for m in new_members], pa.string()),
+                "reason": pa.array([m[2] for m in new_members], pa.string()),
+                "matched_with": pa.array([m[3] for m in new_members], pa.string()),
+            }
         )
-        con.execute("DROP TABLE pending")
-        con.execute("DROP TABLE leaders")
-        return int(pending[0])
+        con.register("new_members", table)
+        try:
+            con.execute(
+                "INSERT INTO cluster_members SELECT *, ?, ? FROM new_members", [run_id, now]
+            )
+        finally:
+            con.unregister("new_members")
+    return len(new_members)
+
+
+def _next_cluster_ids(con: duckdb.DuckDBPyConnection, count: int) -> list[str]:
+    if not count:
+        return []
+    rows = con.execute(
+        "SELECT nextval('cluster_seq') AS n FROM range(?) ORDER BY n", [count]
+    ).fetchall()
+    return [f"C{int(row[0]):07d}" for row in rows]

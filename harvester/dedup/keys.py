@@ -18,6 +18,7 @@ from harvester.normalize import (
     fold,
     normalize_doi,
     page_range,
+    split_authors,
     strip_markup,
     title_key,
     venue_key,
@@ -276,7 +277,9 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     venue = venue_key(work.venue)
     doi = normalize_doi(work.doi)
     first, last = page_range(work.pages)
-    surnames = [family_name(a) for a in work.authors[:8]]
+    # Names not yet in "Family, Given" form ("Smith J. A.", glued lists) are split first.
+    names = [n for a in work.authors[:8] for n in ((a,) if "," in a else split_authors(a))]
+    surnames = [family_name(a) for a in names[:8]]
     pmcid = _PMCID.search(work.ids.get("pmcid", "") or "")
     numbers = sorted(set(_DIGITS.findall(title.replace(" ", ""))))
     return {

@@ -64,7 +64,7 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
     page_conflict = k["pages_compatible"] & ~e["pages_compatible"]
     issue_conflict = k["same_issue"] & ~e["same_issue"]
     location_ok = ~volume_conflict & ~page_conflict & ~issue_conflict
-    same_location = e["same_page"] & (e["same_volume"] | ~k["same_volume"])
+    same_location = e["same_page"] & ~volume_conflict & ~issue_conflict
     authors_known = s.authors > 0
     authors_agree = (s.authors >= SAME_AUTHORS) | (e["same_first_author"] & (s.authors >= 0.5))
     authors_ok = authors_agree | ~authors_known
@@ -73,19 +73,22 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
     # Conference names vary most ("AMCIS 2017 Proceedings", "Americas Conference on
     # Information Systems"): for two papers of one year they do not count against a match.
     both_conference = (cat_a == "conference") & (cat_b == "conference") & (gap == 0)
-    venue_conflict = (s.venue > 0) & (s.venue < 0.6) & ~e["venue_prefix"] & ~both_conference
+    venue_conflict = (
+        (s.venue > 0) & (s.venue < 0.6) & ~e["venue_prefix"] & ~both_conference & ~preprint_pair
+    )
 
     # Vetoes: never the same article, whatever else agrees.
     veto = (
         ~e["same_kind"]  # an erratum, retraction or reply is not the article it concerns
         | ~e["same_part"]  # Part 1 and Part 2
         | ~e["same_numbers"]  # "... in 2017" vs "... in 2018", "delta 8" vs "delta 9"
-        | e["id_conflict"]  # different PubMed or arXiv records
+        # Different PubMed or arXiv records (a preprint and its journal version have two).
+        | (e["id_conflict"] & ~preprint_pair)
     )
     # Vetoes of fuzzy evidence (an identical DOI outweighs them).
     fuzzy_veto = (
         veto
-        | e["doi_conflict"]
+        | (e["doi_conflict"] & ~preprint_pair)
         | ~year_ok
         # A conference abstract and the later journal article are two items; the same
         # abstract indexed once as a meeting record and once in the journal supplement is one.

@@ -45,10 +45,12 @@ SELECT p.a, p.b,
     ka.generic OR kb.generic AS generic,
     ka.category AS category_a, kb.category AS category_b,
     ka.first_author = kb.first_author AS same_first_author,
-    -- "J Clin Virol" and "J Clin Virol: official publication of ...": one journal.
+    -- "J Clin Virol" and "J Clin Virol: official publication of ...", "Gov Inf Q" and
+    -- "Government Information Quarterly", "BMJ" and "British Medical Journal": one journal.
     length(ka.venue) >= 3 AND length(kb.venue) >= 3
         AND (starts_with(ka.venue || ' ', kb.venue || ' ')
              OR starts_with(kb.venue || ' ', ka.venue || ' '))
+        OR ka.venue_acronym = kb.venue_acronym
         OR ka.venue_acronym = replace(kb.venue, ' ', '')
         OR kb.venue_acronym = replace(ka.venue, ' ', '') AS venue_prefix,
     -- A page field cut by an export: "29" for "S417-S429".

@@ -1,0 +1,128 @@
+"""`harvester dedup`: deduplicate the files a reviewer brings (RIS, BibTeX, CSV, EndNote XML,
+MEDLINE), without a store."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from harvester.dedup.rules import Settings
+from harvester.dedup.standalone import FileDeduplication, deduplicate_records, merged_records
+from harvester.errors import HarvestError
+from harvester.exports import FORMATS, export_records
+from harvester.exports.table import neutralize
+from harvester.inputs import read_file
+
+# Inputs smaller than this finish before a progress bar would be worth drawing.
+LONG_INPUT_BYTES = 2_000_000
+
+
+@click.command("dedup")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV with one row per input record: record_id, cluster_id, canonical, reason.",
+)
+@click.option(
+    "--deduplicated",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write one merged record per cluster to this file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="ris",
+    show_default=True,
+    help="Format of --deduplicated.",
+)
+@click.option(
+    "--merge-preprints",
+    is_flag=True,
+    help="Merge a preprint with its journal version (default: keep both, linked).",
+)
+def dedup_command(
+    inputs: tuple[Path, ...], out: Path, deduplicated: Path | None, fmt: str, merge_preprints: bool
+) -> None:
+    """Find duplicate records across INPUT files (RIS, BibTeX, CSV, EndNote XML, MEDLINE)."""
+    console = Console(stderr=True)
+    size = sum(p.stat().st_size for p in inputs if p.is_file())
+    with _progress(console, enabled=size >= LONG_INPUT_BYTES) as progress:
+        reading = progress.add_task("reading", total=len(inputs))
+        records = []
+        for path in inputs:
+            records.extend(read_file(path))
+            progress.advance(reading)
+        matching = progress.add_task(f"matching {len(records):,} records", total=1)
+        outcome = deduplicate_records(records, Settings(merge_preprints=merge_preprints))
+        progress.advance(matching)
+    with _atomic(out) as stream:
+        _write_table(outcome, stream, several_files=len(set(inputs)) > 1)
+    if deduplicated is not None:
+        export_records(merged_records(outcome), fmt, deduplicated)
+    console.print(
+        f"{len(records):,} records, {len(outcome.clusters):,} clusters, "
+        f"{outcome.duplicates:,} duplicates -> {out}"
+        + (f", {deduplicated}" if deduplicated else "")
+    )
+
+
+def _write_table(outcome: FileDeduplication, stream: object, *, several_files: bool) -> None:
+    columns = ["record_id", "cluster_id", "canonical", "reason"]
+    if several_files:
+        columns[1:1] = ["file"]
+        columns.insert(4, "canonical_file")
+    writer = csv.writer(stream, lineterminator="\n")  # type: ignore[arg-type]
+    writer.writerow(columns)
+    for row in outcome.rows:
+        values = {
+            "record_id": row.record.record_id,
+            "file": row.record.file,
+            "cluster_id": row.cluster_id,
+            "canonical": row.canonical.record_id,
+            "canonical_file": row.canonical.file,
+            "reason": row.reason,
+        }
+        writer.writerow([neutralize(values[c]) for c in columns])
+
+
+@contextmanager
+def _atomic(out: Path) -> Iterator[object]:
+    """The file appears whole or not at all."""
+    directory = out.parent if str(out.parent) else Path(".")
+    if not directory.is_dir():
+        raise HarvestError(f"cannot write {out}: directory {directory} does not exist")
+    handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.replace(temp, out)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _progress(console: Console, *, enabled: bool) -> Iterator[Progress]:
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not enabled,
+    )
+    with progress:
+        yield progress

@@ -1,0 +1,192 @@
+"""The engine on hand-made records: every trap a reviewer meets, decided by a readable rule."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harvester.dedup.engine import deduplicate
+from harvester.dedup.keys import doi_alias, is_generic, part_number, plain_title, record_kind
+from harvester.dedup.rules import Settings
+from harvester.normalize import split_authors
+from harvester.work import Work
+
+ARTICLE = Work(
+    source="a",
+    source_id="1",
+    doi="10.1016/j.giq.2019.01.004",
+    title="Open source software in e-government: a systematic review",
+    authors=("Smith, John A.", "Jones, Kate"),
+    year=2019,
+    venue="Government Information Quarterly",
+    volume="36",
+    issue="1",
+    pages="44-58",
+    type="journal-article",
+)
+
+
+def copy(**changes: object) -> Work:
+    return dataclasses.replace(ARTICLE, source="b", **changes)  # type: ignore[arg-type]
+
+
+def same_cluster(a: Work, b: Work, settings: Settings | None = None) -> bool:
+    result = deduplicate([("a", a), ("b", b)], settings or Settings())
+    return result.root["a"] == result.root["b"]
+
+
+def reason(a: Work, b: Work) -> str:
+    matches = deduplicate([("a", a), ("b", b)]).matches.merged
+    return matches[0].reason if matches else ""
+
+
+def test_same_doi_written_differently_is_one_article() -> None:
+    other = copy(doi="https://doi.org/10.1016/J.GIQ.2019.01.004", title=ARTICLE.title.upper())
+    assert reason(ARTICLE, other) == "same DOI"
+
+
+def test_without_doi_title_authors_and_year_decide() -> None:
+    other = copy(
+        doi=None,
+        title="OPEN SOURCE SOFTWARE IN <i>E-GOVERNMENT</i> &amp; A SYSTEMATIC REVIEW",
+        authors=("Smith J. A.", "Jones K."),
+        venue="Gov Inf Q",
+        pages="44–58",
+    )
+    assert reason(ARTICLE, other) == "same title, authors and year"
+
+
+@pytest.mark.parametrize(
+    ("label", "changes"),
+    [
+        ("different DOIs", {"doi": "10.1016/j.giq.2019.01.999"}),
+        ("erratum", {"doi": None, "title": "Erratum: " + ARTICLE.title}),
+        ("correction notice", {"doi": None, "title": "Correction to: " + ARTICLE.title}),
+        ("retraction notice", {"doi": None, "title": "Retraction notice: " + ARTICLE.title}),
+        ("reply", {"doi": None, "title": "Reply to: " + ARTICLE.title}),
+        ("years apart", {"doi": None, "year": 2022}),
+        ("part 2", {"doi": None, "title": ARTICLE.title + ", part 2"}),
+        ("other number", {"doi": None, "title": "Open source software in 2017"}),
+        ("other pages", {"doi": None, "pages": "101-110", "venue": "Gov Inf Q", "issue": None}),
+    ],
+)
+def test_vetoes_keep_records_apart(label: str, changes: dict[str, object]) -> None:
+    base = ARTICLE
+    if label == "other number":
+        base = dataclasses.replace(ARTICLE, doi=None, title="Open source software in 2018")
+    assert not same_cluster(base, copy(**changes)), label
+
+
+def test_part_one_and_part_two_are_two_articles() -> None:
+    one = copy(doi=None, title=ARTICLE.title + " (Part I)")
+    two = dataclasses.replace(one, source="c", title=ARTICLE.title + " (Part II)")
+    assert not same_cluster(one, two)
+
+
+def test_generic_titles_need_the_same_location() -> None:
+    editorial = copy(doi=None, title="Editorial", authors=("Nguyen, T",), pages="1", issue="1")
+    next_year = dataclasses.replace(editorial, source="c", year=2020, volume="37")
+    next_issue = dataclasses.replace(editorial, source="c", issue="2")
+    assert not same_cluster(editorial, next_year)
+    assert not same_cluster(editorial, next_issue)
+
+
+def test_supplement_doi_shared_by_different_abstracts_is_not_an_identifier() -> None:
+    a = copy(doi="10.1093/suppl.123", title="Statins and colorectal cancer", pages="s64")
+    b = dataclasses.replace(a, source="c", title="Gene delivery in Parkinson disease", pages="s69")
+    assert not same_cluster(a, b)
+
+
+def test_conference_abstract_and_later_journal_article_are_not_duplicates() -> None:
+    abstract = copy(
+        doi=None,
+        year=2018,
+        venue="Americas Conference on Information Systems",
+        type="inproceedings",
+        volume=None,
+        issue=None,
+        pages=None,
+        authors=("Smith, John A.",),
+    )
+    assert not same_cluster(ARTICLE, abstract)
+
+
+def test_preprint_is_linked_not_merged_unless_asked() -> None:
+    preprint = copy(doi="10.1101/2019.01.01.123456", venue="bioRxiv", volume=None, pages=None)
+    result = deduplicate([("a", ARTICLE), ("b", preprint)])
+    assert result.root["a"] != result.root["b"]
+    assert [(m.a, m.b) for m in result.matches.linked] == [("a", "b")]
+    assert same_cluster(ARTICLE, preprint, Settings(merge_preprints=True))
+
+
+def test_translated_title_is_a_duplicate_when_the_doi_agrees() -> None:
+    indonesian = copy(
+        title="Perangkat lunak sumber terbuka dalam e-government: tinjauan sistematis"
+    )
+    assert reason(ARTICLE, indonesian) == "same DOI"
+
+
+def test_translated_title_is_a_duplicate_when_the_full_citation_agrees() -> None:
+    indonesian = copy(doi=None, title="Perangkat lunak sumber terbuka: tinjauan sistematis")
+    assert reason(ARTICLE, indonesian).startswith("same authors and full citation")
+
+
+def test_translation_given_as_other_title_matches() -> None:
+    indonesian = copy(
+        doi=None,
+        title="Perangkat lunak sumber terbuka: tinjauan sistematis",
+        other_titles=(ARTICLE.title,),
+        pages=None,
+        issue=None,
+    )
+    assert same_cluster(ARTICLE, indonesian)
+
+
+def test_glued_authors_and_missing_year_still_match() -> None:
+    other = copy(doi=None, authors=split_authors("Smith John A.Jones Kate"), year=None)
+    assert same_cluster(ARTICLE, other)
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("erratum to cardiac effects of x", "erratum"),
+        ("corrigendum", "erratum"),
+        ("notice of retraction effects of x", "retraction"),
+        ("reply to the letter by smith", "comment"),
+        ("comment on effects of x", "comment"),
+        ("withdrawn antiviral treatment for bell s palsy", "withdrawn"),
+        ("effects of x on y", ""),
+    ],
+)
+def test_record_kind(title: str, kind: str) -> None:
+    assert record_kind(title) == kind
+
+
+def test_part_numbers_and_generic_titles() -> None:
+    assert part_number("digital services part ii") == part_number("digital services pt 2") == "2"
+    assert part_number("a part of the problem") == ""
+    assert is_generic("editorial") and is_generic("") and not is_generic("effects of x on y")
+
+
+def test_cochrane_versions_share_a_doi_alias() -> None:
+    assert doi_alias("10.1002/14651858.cd001869.pub5") == doi_alias(
+        "10.1002/14651858.cd001869.pub8"
+    )
+    assert doi_alias("10.2527/jas.2013-6195") == doi_alias("10.2527/jas2013-6195")
+
+
+def test_title_notes_are_dropped() -> None:
+    assert plain_title("Effects of X [erratum appears in J Y 2010;5:9] [Review] [88 refs]") == (
+        "Effects of X"
+    )
+
+
+@given(st.text())
+def test_keys_never_fail(text: str) -> None:
+    work = Work(source="s", source_id="1", title=text, authors=(text,), venue=text, pages=text)
+    result = deduplicate([("a", work), ("b", dataclasses.replace(work, source_id="2"))])
+    assert set(result.root) == {"a", "b"}

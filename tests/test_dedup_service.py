@@ -1,0 +1,111 @@
+"""Deduplication inside the store: incremental, stable cluster ids, a reason for every pair."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import datetime
+
+from harvester.dedup import update_clusters
+from harvester.dedup.engine import deduplicate
+from harvester.store import Store
+from harvester.store.records import upsert_works
+from harvester.work import Work
+
+NOW = datetime(2025, 1, 1)
+
+
+def article(source: str, n: int, **changes: object) -> Work:
+    base = Work(
+        source=source,
+        source_id=str(n),
+        title=f"Effects of intervention number {n} on outcomes in rural districts",
+        authors=(f"Author{n}, A.", "Second, B."),
+        year=2000 + n % 20,
+        venue="Journal of Rural Studies",
+        volume=str(n % 50 + 1),
+        pages=f"{n}-{n + 9}",
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def add(store: Store, works: list[Work], run_id: int) -> int:
+    with store.transaction() as con:
+        upsert_works(con, works, NOW)
+    return update_clusters(store, run_id=run_id, now=NOW)
+
+
+def clusters(store: Store) -> dict[str, str]:
+    return dict(store.rows("SELECT work_id, cluster_id FROM cluster_members"))
+
+
+def test_new_copies_join_existing_clusters_whose_ids_never_change(store: Store) -> None:
+    assert add(store, [article("crossref", 1), article("crossref", 2)], 1) == 2
+    before = clusters(store)
+    copy = article(
+        "openalex", 1, title="EFFECTS OF INTERVENTION NUMBER 1 ON OUTCOMES IN RURAL DISTRICTS"
+    )
+    assert add(store, [copy], 2) == 1
+    after = clusters(store)
+    assert after["openalex:1"] == before["crossref:1"]
+    assert {k: after[k] for k in before} == before
+    reason = store.value("SELECT reason FROM match_pairs WHERE work_b = 'openalex:1'")
+    assert reason == "same title, authors and year"
+    assert store.value("SELECT reason FROM cluster_members WHERE work_id='openalex:1'") == reason
+
+
+def test_a_record_bridging_two_clusters_merges_them_into_the_smaller_id(store: Store) -> None:
+    # Two records that cannot be matched to each other directly (years two apart)...
+    a = article("crossref", 1, year=2000)
+    b = article("pubmed", 1, year=2002)
+    add(store, [a, b], 1)
+    first = clusters(store)
+    assert first["crossref:1"] != first["pubmed:1"]
+    # ...and a third that matches each of them.
+    bridge = article("openalex", 1, year=2001)
+    add(store, [bridge], 2)
+    after = clusters(store)
+    survivor = min(first["crossref:1"], first["pubmed:1"])
+    absorbed = max(first["crossref:1"], first["pubmed:1"])
+    assert after["crossref:1"] == after["pubmed:1"] == after["openalex:1"] == survivor
+    merged = store.rows("SELECT merged_id, into_id, run_id FROM cluster_merges")
+    assert merged == [(absorbed, survivor, 2)]
+
+
+def test_nothing_new_means_nothing_to_do(store: Store) -> None:
+    add(store, [article("crossref", 1)], 1)
+    assert update_clusters(store, run_id=2, now=NOW) == 0
+
+
+def generated(count: int, seed: int) -> list[Work]:
+    """A set with exact copies, reformatted copies and near-miss non-duplicates."""
+    rng = random.Random(seed)
+    works = []
+    for n in range(count):
+        works.append(article("a", n, doi=f"10.1/{n}" if n % 3 else None))
+        roll = rng.random()
+        if roll < 0.3:
+            works.append(article("b", n, title=article("a", n).title.upper(), doi=None))
+        elif roll < 0.4:
+            works.append(article("c", n, doi=f"10.1/{n}", pages=None))
+        elif roll < 0.5:
+            works.append(article("d", n, title=f"Erratum: {article('a', n).title}"))
+    rng.shuffle(works)
+    return works
+
+
+def partition(pairs: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for item, group in pairs.items():
+        groups.setdefault(group, set()).add(item)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_incremental_gives_the_same_clusters_as_all_at_once(store: Store) -> None:
+    works = generated(300, seed=7)
+    add(store, works[:150], 1)
+    add(store, works[150:260], 2)
+    add(store, works[260:], 3)
+    at_once = deduplicate([(w.key, w) for w in works])
+    assert partition(clusters(store)) == partition(at_once.root)
+    assert len(partition(at_once.root)) < len(works)  # the set really has duplicates
