@@ -7,7 +7,7 @@ DB     ?= data/harvester.duckdb
 REVIEW ?= config/reviews/egov-oss.toml
 DEMO_PORT ?= 8765
 
-.PHONY: run demo test lint bench venv clean
+.PHONY: run demo test lint bench bench-dedup bench-env venv clean
 
 $(STAMP):
 	rm -f $(VENV)/.installed-*
@@ -41,5 +41,15 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+## Deduplication on the labelled sets in ../shared/data/dedup, beside the peers when installed.
+bench-dedup: $(STAMP)
+	$(BIN)/python -m benchmarks.dedup
+
+## The peers' own environment (kept apart from ours: they pin other pandas/rispy versions).
+bench-env:
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check \
+	  bib-dedupe==0.11.0 asreview-datatools==1.4
+
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench data .pytest_cache .mypy_cache .ruff_cache

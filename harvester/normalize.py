@@ -308,14 +308,15 @@ _VENUE_NOISE = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 
 
 def venue_key(text: str | None) -> str:
-    """Journal names and their abbreviations on one key: the first four letters of each word.
+    """Journal names and their abbreviations on one key: the first three letters of each word.
 
     "Journal of Clinical Endocrinology and Metabolism" and "J Clin Endocrinol Metab" both
-    become "j clin endo meta" (stop words dropped, "journal" and "j" alike).
+    become "j cli end met", "Mutation Research" and "Mutat Res" "mut res" (stop words
+    dropped, "journal", "journals" and "j" alike).
     """
     plain = fold(_VENUE_NOISE.sub(" ", strip_markup(text)))
     words = [w for w in _NON_ALNUM.sub(" ", plain).split() if w not in _VENUE_STOPWORDS]
-    return " ".join(w[:4] if w != "journal" else "j" for w in words)
+    return " ".join(w[:3] if w not in ("journal", "journals") else "j" for w in words)
 
 
 _MONTHS = {

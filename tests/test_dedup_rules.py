@@ -56,13 +56,14 @@ def test_without_doi_title_authors_and_year_decide() -> None:
         venue="Gov Inf Q",
         pages="44–58",
     )
-    assert reason(ARTICLE, other) == "same title, authors and year"
+    assert reason(ARTICLE, other) == "same title and full citation"
+    assert reason(ARTICLE, copy(doi=None, pages=None)) == "same title, authors and year"
 
 
 @pytest.mark.parametrize(
     ("label", "changes"),
     [
-        ("different DOIs", {"doi": "10.1016/j.giq.2019.01.999"}),
+        ("different DOIs", {"doi": "10.1016/j.giq.2019.01.999", "pages": None}),
         ("erratum", {"doi": None, "title": "Erratum: " + ARTICLE.title}),
         ("correction notice", {"doi": None, "title": "Correction to: " + ARTICLE.title}),
         ("retraction notice", {"doi": None, "title": "Retraction notice: " + ARTICLE.title}),
@@ -78,6 +79,12 @@ def test_vetoes_keep_records_apart(label: str, changes: dict[str, object]) -> No
     if label == "other number":
         base = dataclasses.replace(ARTICLE, doi=None, title="Open source software in 2018")
     assert not same_cluster(base, copy(**changes)), label
+
+
+def test_one_full_citation_under_two_dois_is_one_article() -> None:
+    # Publishers re-register articles (old and new DOI schemes); the citation says it is one.
+    other = copy(doi="10.1079/095442201108729141", authors=("Smith, J. A.", "Jones, K."))
+    assert reason(ARTICLE, other) == "same title and full citation"
 
 
 def test_part_one_and_part_two_are_two_articles() -> None:

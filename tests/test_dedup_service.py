@@ -50,7 +50,7 @@ def test_new_copies_join_existing_clusters_whose_ids_never_change(store: Store) 
     assert after["openalex:1"] == before["crossref:1"]
     assert {k: after[k] for k in before} == before
     reason = store.value("SELECT reason FROM match_pairs WHERE work_b = 'openalex:1'")
-    assert reason == "same title, authors and year"
+    assert reason == "same title and full citation"
     assert store.value("SELECT reason FROM cluster_members WHERE work_id='openalex:1'") == reason
 
 
@@ -109,3 +109,10 @@ def test_incremental_gives_the_same_clusters_as_all_at_once(store: Store) -> Non
     at_once = deduplicate([(w.key, w) for w in works])
     assert partition(clusters(store)) == partition(at_once.root)
     assert len(partition(at_once.root)) < len(works)  # the set really has duplicates
+
+
+def test_the_stored_key_table_has_every_key_the_engine_computes(store: Store) -> None:
+    from harvester.dedup.keys import KEY_COLUMNS
+
+    columns = [row[0] for row in store.rows("DESCRIBE dedup_keys")]
+    assert columns == [*KEY_COLUMNS, "keyed_at"]

@@ -37,10 +37,12 @@ KEY_SCHEMA = pa.schema(
         ("title_alt", pa.string()),
         ("title_numbers", pa.string()),
         ("authors", pa.string()),
+        ("authors_given", pa.string()),
         ("first_author", pa.string()),
         ("year", pa.int32()),
         ("venue", pa.string()),
         ("venue_acronym", pa.string()),
+        ("venue_word", pa.string()),
         ("volume", pa.string()),
         ("issue", pa.string()),
         ("page_first", pa.string()),
@@ -276,12 +278,18 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     venue_folded = fold(strip_markup(work.venue))
     venue = venue_key(work.venue)
     doi = normalize_doi(work.doi)
-    first, last = page_range(work.pages)
+    issue = _issue(work.issue)
+    pages = work.pages
+    if not pages and work.issue and _E_LOCATOR.match(work.issue.strip()):
+        pages = work.issue  # an export that shifted the article number into the issue field
+    first, last = page_range(pages)
     # Names not yet in "Family, Given" form ("Smith J. A.", glued lists) are split first.
     names = [n for a in work.authors[:8] for n in ((a,) if "," in a else split_authors(a))]
     surnames = [family_name(a) for a in names[:8]]
+    # Given names as well: some exports swap family and given names without saying so.
+    given = [_given_name(a) for a in names[:8]]
     pmcid = _PMCID.search(work.ids.get("pmcid", "") or "")
-    numbers = sorted(set(_DIGITS.findall(title.replace(" ", ""))))
+    numbers = sorted(set(_DIGITS.findall(title)))
     return {
         "work_id": work_id,
         "doi": doi,
@@ -293,13 +301,16 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "title_alt": _alternative_title(work, title) or None,
         "title_numbers": " ".join(numbers),
         "authors": " ".join(s for s in surnames if s) or None,
+        "authors_given": " ".join(g for g in given if g) if all(given) and given else None,
         "first_author": surnames[0] if surnames and surnames[0] else None,
         "year": work.year,
         "venue": venue or None,
         # "British Medical Journal" -> "bmj", to meet the record that says "BMJ".
         "venue_acronym": "".join(w[0] for w in venue.split()) if len(venue.split()) > 1 else None,
+        # A one-word name may itself be an acronym ("Cmaj", "BMJ"), kept whole.
+        "venue_word": _NOT_ALNUM.sub("", venue_folded) if len(venue.split()) == 1 else None,
         "volume": _number(work.volume),
-        "issue": _number(work.issue),
+        "issue": issue,
         "page_first": first,
         "page_last": last,
         "kind": "erratum" if _CORRECTION_CITATION.search(work.title or "") else record_kind(title),
@@ -311,6 +322,26 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         ).strip()
         or None,
     }
+
+
+_E_LOCATOR = re.compile(r"^[eE]\d{4,}$")
+_ISSUE = re.compile(r"^\s*(\d{1,4})\b")
+
+
+def _issue(value: str | None) -> str | None:
+    """The issue number, if the field holds one ("3", "3-4", "Suppl 2" give 3, 3, None)."""
+    found = _ISSUE.match(value or "")
+    return found.group(1).lstrip("0") or "0" if found else None
+
+
+def _given_name(author: str) -> str:
+    """First given name of a "Family, Given" author when it is a whole word, not initials."""
+    given = author.partition(",")[2].strip().split(" ")[0]
+    key = title_key(given)
+    return key if len(key) > 2 and not _INITIALS.match(given) else ""
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
 
 def _number(value: str | None) -> str | None:

@@ -85,10 +85,23 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         # Different PubMed or arXiv records (a preprint and its journal version have two).
         | (e["id_conflict"] & ~preprint_pair)
     )
-    # Vetoes of fuzzy evidence (an identical DOI outweighs them).
+    # The whole citation (title, year, volume, first and last page) names one article; journal
+    # names are the least reliable part of it ("Cmaj", "Canadian Medical Association Journal").
+    full_citation = (
+        (s.title >= SAME_TITLE)
+        & (gap == 0)
+        & (~venue_conflict | authors_agree)
+        & e["same_volume"]
+        & e["same_page"]
+        & e["same_last_page"]
+        & ~issue_conflict
+    )
+    # Vetoes of fuzzy evidence (an identical DOI outweighs them). Two DOIs on one full
+    # citation by the same authors are one article registered twice (a publisher's old and
+    # new DOI), not two articles.
     fuzzy_veto = (
         veto
-        | (e["doi_conflict"] & ~preprint_pair)
+        | (e["doi_conflict"] & ~preprint_pair & ~(full_citation & authors_agree))
         | ~year_ok
         # A conference abstract and the later journal article are two items; the same
         # abstract indexed once as a meeting record and once in the journal supplement is one.
@@ -124,6 +137,7 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         "same DOI (other spelling) and title",
         ~fuzzy_veto & e["same_doi_alias"] & (s.title >= CLOSE_TITLE) & authors_ok & ~venue_conflict,
     )
+    rule("same title and full citation", ~fuzzy_veto & full_citation)
     rule(
         "same title, authors and year",
         ~fuzzy_veto & (s.title >= SAME_TITLE) & authors_agree & location_ok & ~venue_conflict,

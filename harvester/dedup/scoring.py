@@ -32,8 +32,11 @@ SELECT p.a, p.b,
     abs(ka.year - kb.year) AS year_gap,
     ka.volume = kb.volume AS same_volume,
     ka.issue = kb.issue AS same_issue,
-    ka.page_first = kb.page_first AS same_page,
-    ka.page_last = kb.page_last AS same_last_page,
+    -- "S197" and "197": the supplement letter is often dropped.
+    ltrim(ka.page_first, 'abcdefghijklmnopqrstuvwxyz')
+        = ltrim(kb.page_first, 'abcdefghijklmnopqrstuvwxyz') AS same_page,
+    ltrim(ka.page_last, 'abcdefghijklmnopqrstuvwxyz')
+        = ltrim(kb.page_last, 'abcdefghijklmnopqrstuvwxyz') AS same_last_page,
     ka.kind = kb.kind AS same_kind,
     ka.part = kb.part AS same_part,
     -- Numbers in titles ("phase II", "in 2017") must agree; a number only one side has is
@@ -51,17 +54,20 @@ SELECT p.a, p.b,
         AND (starts_with(ka.venue || ' ', kb.venue || ' ')
              OR starts_with(kb.venue || ' ', ka.venue || ' '))
         OR ka.venue_acronym = kb.venue_acronym
+        OR ka.venue_acronym = kb.venue_word OR kb.venue_acronym = ka.venue_word
         OR ka.venue_acronym = replace(kb.venue, ' ', '')
         OR kb.venue_acronym = replace(ka.venue, ' ', '') AS venue_prefix,
     -- A page field cut by an export: "29" for "S417-S429".
     CASE WHEN ka.page_first IS NOT NULL AND kb.page_first IS NOT NULL THEN
-        ka.page_first = kb.page_first
+        ltrim(ka.page_first, 'abcdefghijklmnopqrstuvwxyz')
+            = ltrim(kb.page_first, 'abcdefghijklmnopqrstuvwxyz')
         OR (ka.page_last IS NULL AND coalesce(ends_with(kb.page_last, ka.page_first), false))
         OR (kb.page_last IS NULL AND coalesce(ends_with(ka.page_last, kb.page_first), false))
     END AS pages_compatible,
     coalesce(ka.title, '') AS title_a, coalesce(kb.title, '') AS title_b,
     coalesce(ka.title_alt, '') AS alt_a, coalesce(kb.title_alt, '') AS alt_b,
     coalesce(ka.authors, '') AS authors_a, coalesce(kb.authors, '') AS authors_b,
+    coalesce(ka.authors_given, '') AS given_a, coalesce(kb.authors_given, '') AS given_b,
     coalesce(ka.venue, '') AS venue_a, coalesce(kb.venue, '') AS venue_b,
     coalesce(ka.abstract, '') AS abstract_a, coalesce(kb.abstract, '') AS abstract_b
 FROM candidate_pairs p
@@ -154,7 +160,14 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         category_a=column["category_a"].to_pylist(),
         category_b=column["category_b"].to_pylist(),
         title=title,
-        authors=_similarity(strings["authors_a"], strings["authors_b"]),
+        # Family names, or (for an export that swapped them) family against given names.
+        authors=np.maximum.reduce(
+            [
+                _similarity(strings["authors_a"], strings["authors_b"]),
+                _similarity(strings["given_a"], strings["authors_b"]),
+                _similarity(strings["authors_a"], strings["given_b"]),
+            ]
+        ),
         venue=_similarity(strings["venue_a"], strings["venue_b"]),
         abstract=_similarity(strings["abstract_a"], strings["abstract_b"]),
     )

@@ -1,0 +1,120 @@
+"""`make bench-dedup`: harvester and the peer tools on every labelled set in
+../shared/data/dedup, scored with the README's rule, in one table; then the incremental case.
+
+Every tool runs in its own process on the same file; wall time and peak resident memory are
+taken from that process (os.wait4), so interpreter start-up and file reading count for all.
+Peers run from .venv-bench (`make bench-env`) when it exists.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks import ROOT
+from benchmarks.dedup_incremental import measure
+from benchmarks.dedup_sets import Score, data_dir, gold_groups, score, sets
+
+BENCH_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
+PEERS = ("bib-dedupe", "asreview-datatools")
+INCREMENTAL_SET = "asysd_srsr"
+
+
+@dataclass(frozen=True)
+class Run:
+    tool: str
+    seconds: float
+    peak_mb: float
+    score: Score | None
+    error: str = ""
+
+
+def _run(command: list[str], out: Path, gold: dict[str, int], tool: str) -> Run:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read() if process.stderr else ""
+    # Kilobytes on Linux. A tool that forks workers reports their peak itself (PEAK_KB=...),
+    # since only its own process is ours to wait for.
+    reported = [int(m) for m in re.findall(r"^PEAK_KB=(\d+)$", stderr, flags=re.MULTILINE)]
+    peak = max([usage.ru_maxrss, *reported]) / 1024
+    if process.returncode != 0:
+        last = (stderr.strip().splitlines() or ["(no message)"])[-1]
+        return Run(tool, seconds, peak, None, f"exit {process.returncode}: {last[:120]}")
+    with out.open(encoding="utf-8", newline="") as stream:
+        predicted = {row["ID"]: row["cluster"] for row in csv.DictReader(stream)}
+    return Run(tool, seconds, peak, score(predicted, gold))
+
+
+def _row(name: str, run: Run) -> str:
+    if run.score is None:
+        return (
+            f"{name:<28} {run.tool:<19} {'':>7} {run.seconds:>8.1f} {run.peak_mb:>8.0f}  "
+            f"{run.error}"
+        )
+    s = run.score
+    return (
+        f"{name:<28} {run.tool:<19} {s.records:>7,} {run.seconds:>8.1f} {run.peak_mb:>8.0f} "
+        f"{s.tp:>6} {s.fp:>4} {s.fn:>5} {s.sensitivity:>6.3f} {s.specificity:>6.3f} "
+        f"{s.precision:>6.3f} {s.f1:>6.3f}"
+    )
+
+
+def main() -> None:
+    folder = data_dir()
+    if folder is None:
+        print("bench-dedup: no labelled sets (../shared/data/dedup not found); skipped")
+        return
+    peers = [p for p in PEERS if BENCH_PYTHON.exists()]
+    if not peers:
+        print("bench-dedup: peers not installed (run `make bench-env`); harvester only")
+    only = set(sys.argv[1:])
+    header = (
+        f"{'set':<28} {'tool':<19} {'records':>7} {'seconds':>8} {'peak MB':>8} "
+        f"{'TP':>6} {'FP':>4} {'FN':>5} {'sens':>6} {'spec':>6} {'prec':>6} {'F1':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, records, truth in sets(folder):
+            if only and name not in only:
+                continue
+            gold = gold_groups(truth)
+            out = Path(tmp) / f"{name}.ours.csv"
+            ours = [sys.executable, "-m", "benchmarks.dedup_tool", str(records), str(out)]
+            print(_row(name, _run(ours, out, gold, "harvester")), flush=True)
+            for peer in peers:
+                out = Path(tmp) / f"{name}.{peer}.csv"
+                command = [
+                    str(BENCH_PYTHON),
+                    "benchmarks/dedup_peers.py",
+                    peer,
+                    str(records),
+                    str(out),
+                ]
+                print(_row(name, _run(command, out, gold, peer)), flush=True)
+    found = {name: records for name, records, _ in sets(folder)}
+    if INCREMENTAL_SET in found and (not only or INCREMENTAL_SET in only):
+        result = measure(found[INCREMENTAL_SET])
+        print(
+            f"\nincremental ({INCREMENTAL_SET}): {result.added:,} new records into a store of "
+            f"{result.existing:,} deduplicated ones: dedup {result.dedup_seconds:.2f} s "
+            f"(+ {result.write_seconds:.2f} s writing them; the first {result.existing:,} took "
+            f"{result.first_seconds:.1f} s); same clusters as all at once: "
+            f"{'yes' if result.same_clusters else 'NO'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
