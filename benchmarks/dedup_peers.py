@@ -34,8 +34,18 @@ def bib_dedupe_clusters(path: str) -> dict[str, str]:
 def asreview_clusters(path: str) -> dict[str, str]:
     """What `asreview data dedup` removes (same DOI, or same title+abstract text), as
     clusters: each removed record joins the earlier record it duplicates."""
+    import gzip
+    import tempfile
+
     from asreview import ASReviewData
 
+    if path.endswith(".gz"):  # asreview reads plain files only
+        with (
+            tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as plain,
+            gzip.open(path, "rb") as packed,
+        ):
+            plain.write(packed.read())
+        path = plain.name
     data = ASReviewData.from_file(path)
     ids = list(data.df["ID"]) if "ID" in data.df.columns else [str(i) for i in data.df.index]
     keys: list[list[str]] = [[] for _ in ids]

@@ -7,13 +7,13 @@ import csv
 import sys
 from pathlib import Path
 
-from harvester.dedup.standalone import deduplicate_records
-from harvester.inputs import read_file
+from harvester.dedup.standalone import deduplicate_entries
+from harvester.inputs import read_entries
 
 
 def main() -> None:
     records_path, out = Path(sys.argv[1]), Path(sys.argv[2])
-    outcome = deduplicate_records(read_file(records_path))
+    outcome = deduplicate_entries(read_entries(records_path))
     with out.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(["ID", "cluster"])

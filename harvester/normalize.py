@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote
 
 _DOI_IN_TEXT = re.compile(r"10\.\d{3,9}/\S+")
@@ -126,6 +127,8 @@ def strip_markup(text: str | None) -> str:
     """Plain text from titles and abstracts carrying HTML, JATS or MathML, entities decoded."""
     if not text:
         return ""
+    if "<" not in text and "&" not in text:
+        return " ".join(text.replace("\u00a0", " ").split())  # no markup: the common case
     out = text
     # Entities are sometimes escaped twice ("&amp;nbsp;") and decoding can reveal tags: repeat
     # until nothing changes, so that stripping stripped text is a no-op.
@@ -178,6 +181,7 @@ def title_key(text: str | None) -> str:
     return _NON_ALNUM.sub(" ", folded).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_author(name: str | None) -> str | None:
     """One author name as "Family, Given" (or just "Family" for one-word and corporate names).
 
@@ -205,6 +209,7 @@ def normalize_author(name: str | None) -> str | None:
     return f"{' '.join(tokens[split:])}, {' '.join(tokens[:split])}"
 
 
+@lru_cache(maxsize=1 << 16)
 def family_name(author: str | None) -> str:
     """Folded family name of an author already in "Family, Given" form."""
     if not author:
@@ -268,6 +273,7 @@ def _family_first(name: str) -> str | None:
     return normalize_author(f"{tokens[0]}, {' '.join(tokens[1:])}")
 
 
+@lru_cache(maxsize=1 << 16)
 def split_authors(text: str | None) -> tuple[str, ...]:
     """The authors of one field as "Family, Given" names, whatever separators the export used.
 
@@ -307,6 +313,7 @@ _VENUE_STOPWORDS = {"of", "and", "the", "in", "for", "on", "de", "la", "le", "de
 _VENUE_NOISE = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 
 
+@lru_cache(maxsize=1 << 16)
 def venue_key(text: str | None) -> str:
     """Journal names and their abbreviations on one key: the first three letters of each word.
 

@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from harvester.dedup.rules import Settings
-from harvester.dedup.standalone import FileDeduplication, deduplicate_records, merged_records
+from harvester.dedup.standalone import FileDeduplication, deduplicate_entries, merged_records
 from harvester.errors import HarvestError
 from harvester.exports import FORMATS, export_records
 from harvester.exports.table import neutralize
-from harvester.inputs import read_file
+from harvester.inputs import read_entries
 
 # Inputs smaller than this finish before a progress bar would be worth drawing.
 LONG_INPUT_BYTES = 2_000_000
@@ -60,19 +60,19 @@ def dedup_command(
     size = sum(p.stat().st_size for p in inputs if p.is_file())
     with _progress(console, enabled=size >= LONG_INPUT_BYTES) as progress:
         reading = progress.add_task("reading", total=len(inputs))
-        records = []
+        entries = []
         for path in inputs:
-            records.extend(read_file(path))
+            entries.extend(read_entries(path))
             progress.advance(reading)
-        matching = progress.add_task(f"matching {len(records):,} records", total=1)
-        outcome = deduplicate_records(records, Settings(merge_preprints=merge_preprints))
+        matching = progress.add_task(f"matching {len(entries):,} records", total=1)
+        outcome = deduplicate_entries(entries, Settings(merge_preprints=merge_preprints))
         progress.advance(matching)
     with _atomic(out) as stream:
         _write_table(outcome, stream, several_files=len(set(inputs)) > 1)
     if deduplicated is not None:
         export_records(merged_records(outcome), fmt, deduplicated)
     console.print(
-        f"{len(records):,} records, {len(outcome.clusters):,} clusters, "
+        f"{len(outcome.rows):,} records, {len(outcome.clusters):,} clusters, "
         f"{outcome.duplicates:,} duplicates -> {out}"
         + (f", {deduplicated}" if deduplicated else "")
     )

@@ -74,10 +74,13 @@ class Deduplication:
 
 
 def deduplicate(
-    records: Sequence[tuple[str, Work]], settings: Settings = DEFAULT_SETTINGS
+    records: Sequence[tuple[str, Work]],
+    settings: Settings = DEFAULT_SETTINGS,
+    keys: pa.Table | None = None,
 ) -> Deduplication:
-    """Deduplicate records held in memory (an in-memory DuckDB does the blocking)."""
-    keys = keys_table(records)
+    """Deduplicate records held in memory (an in-memory DuckDB does the blocking); `keys`,
+    when given, are the records' keys already computed."""
+    keys = keys if keys is not None else keys_table(records)
     con = duckdb.connect(":memory:")
     try:
         con.register("keys_arrow", keys)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
 
 from harvester.normalize import (
-    family_name,
     fold,
     normalize_doi,
     page_range,
@@ -43,6 +43,7 @@ KEY_SCHEMA = pa.schema(
         ("venue", pa.string()),
         ("venue_acronym", pa.string()),
         ("venue_word", pa.string()),
+        ("venue_short", pa.string()),
         ("volume", pa.string()),
         ("issue", pa.string()),
         ("page_first", pa.string()),
@@ -204,6 +205,20 @@ def is_generic(title: str) -> bool:
     return not title or title in GENERIC_TITLES or len(title.split()) <= 1
 
 
+_CD_NUMBER = re.compile(r"\bCD\d{6}\b", re.IGNORECASE)
+
+
+def _cochrane_number(work: Work) -> str | None:
+    """A Cochrane review cited without its DOI still carries its CD number (pages field)."""
+    if "cochrane" not in (work.venue or "").lower():
+        return None
+    for field in (work.pages, work.volume, work.issue, work.url):
+        found = _CD_NUMBER.search(field or "")
+        if found:
+            return f"cochrane {found.group(0).lower()}"
+    return None
+
+
 def doi_alias(doi: str | None) -> str | None:
     """Spelling-free DOI: Cochrane versions share one, and so do "jas.2013-6195"/"jas2013-6195"."""
     if not doi:
@@ -274,7 +289,8 @@ def _alternative_title(work: Work, main: str) -> str:
 
 def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     """All matching keys of one record."""
-    title = title_key(plain_title(work.title))
+    plain = plain_title(work.title)
+    title = title_key(plain)
     venue_folded = fold(strip_markup(work.venue))
     venue = venue_key(work.venue)
     doi = normalize_doi(work.doi)
@@ -285,15 +301,16 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     first, last = page_range(pages)
     # Names not yet in "Family, Given" form ("Smith J. A.", glued lists) are split first.
     names = [n for a in work.authors[:8] for n in ((a,) if "," in a else split_authors(a))]
-    surnames = [family_name(a) for a in names[:8]]
+    surnames = [_name_key(a.partition(",")[0]) for a in names[:8]]
     # Given names as well: some exports swap family and given names without saying so.
     given = [_given_name(a) for a in names[:8]]
     pmcid = _PMCID.search(work.ids.get("pmcid", "") or "")
-    numbers = sorted(set(_DIGITS.findall(title)))
+    # "10,000" and "10 000" are one number; "alpha<sub>1</sub>" and "alpha1" the same one.
+    numbers = sorted(set(_DIGITS.findall(_THOUSANDS.sub("", plain))))
     return {
         "work_id": work_id,
         "doi": doi,
-        "doi_alias": doi_alias(doi),
+        "doi_alias": doi_alias(doi) or _cochrane_number(work),
         "pmid": (work.ids.get("pmid") or "").strip() or None,
         "pmcid": pmcid.group(0).upper() if pmcid else None,
         "arxiv": (work.ids.get("arxiv") or "").strip().lower() or None,
@@ -309,6 +326,8 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "venue_acronym": "".join(w[0] for w in venue.split()) if len(venue.split()) > 1 else None,
         # A one-word name may itself be an acronym ("Cmaj", "BMJ"), kept whole.
         "venue_word": _NOT_ALNUM.sub("", venue_folded) if len(venue.split()) == 1 else None,
+        # Two letters a word, for abbreviations shorter than three ("Am J Respir").
+        "venue_short": " ".join(w[:2] for w in venue.split()) or None,
         "volume": _number(work.volume),
         "issue": issue,
         "page_first": first,
@@ -324,6 +343,7 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     }
 
 
+_THOUSANDS = re.compile(r"(?<=\d)[,. ](?=\d{3}\b)")
 _E_LOCATOR = re.compile(r"^[eE]\d{4,}$")
 _ISSUE = re.compile(r"^\s*(\d{1,4})\b")
 
@@ -334,10 +354,19 @@ def _issue(value: str | None) -> str | None:
     return found.group(1).lstrip("0") or "0" if found else None
 
 
+@lru_cache(maxsize=1 << 16)
+def _name_key(name: str) -> str:
+    """title_key for names, with a fast path for the plain ASCII most names are."""
+    if name.isascii() and "<" not in name and "&" not in name:
+        return " ".join(_NOT_ALNUM.sub(" ", name.lower()).split())
+    return title_key(name)
+
+
+@lru_cache(maxsize=1 << 16)
 def _given_name(author: str) -> str:
     """First given name of a "Family, Given" author when it is a whole word, not initials."""
     given = author.partition(",")[2].strip().split(" ")[0]
-    key = title_key(given)
+    key = _name_key(given)
     return key if len(key) > 2 and not _INITIALS.match(given) else ""
 
 

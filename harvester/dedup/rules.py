@@ -137,6 +137,11 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         "same DOI (other spelling) and title",
         ~fuzzy_veto & e["same_doi_alias"] & (s.title >= CLOSE_TITLE) & authors_ok & ~venue_conflict,
     )
+    # A Cochrane review keeps its CD number through its updates: one article, in versions.
+    rule(
+        "same Cochrane review (another version)",
+        ~veto & e["same_review"] & (s.title >= CLOSE_TITLE) & authors_ok,
+    )
     rule("same title and full citation", ~fuzzy_veto & full_citation)
     rule(
         "same title, authors and year",
@@ -152,6 +157,15 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         & (gap == 0)
         & same_venue
         & location_ok,
+    )
+    rule(
+        "title cut short, same authors, year and journal",
+        ~fuzzy_veto
+        & e["title_prefix"]
+        & authors_agree
+        & (gap == 0)
+        & location_ok
+        & ~venue_conflict,
     )
     rule(
         "same title and journal location",

@@ -25,6 +25,8 @@ PAIR_FEATURES_SQL = """
 SELECT p.a, p.b,
     ka.doi = kb.doi AS same_doi,
     ka.doi_alias = kb.doi_alias AS same_doi_alias,
+    -- Versions of one Cochrane review (CD number), whatever their year.
+    starts_with(ka.doi_alias, 'cochrane ') AND ka.doi_alias = kb.doi_alias AS same_review,
     ka.doi IS NOT NULL AND kb.doi IS NOT NULL AND ka.doi_alias <> kb.doi_alias AS doi_conflict,
     coalesce(ka.pmid = kb.pmid OR ka.pmcid = kb.pmcid OR ka.arxiv = kb.arxiv, false)
         AS same_id,
@@ -48,11 +50,16 @@ SELECT p.a, p.b,
     ka.generic OR kb.generic AS generic,
     ka.category AS category_a, kb.category AS category_b,
     ka.first_author = kb.first_author AS same_first_author,
+    -- One title is the other cut short (a database that drops subtitles or truncates).
+    least(length(ka.title), length(kb.title)) >= 40
+        AND (starts_with(ka.title, kb.title) OR starts_with(kb.title, ka.title)) AS title_prefix,
     -- "J Clin Virol" and "J Clin Virol: official publication of ...", "Gov Inf Q" and
     -- "Government Information Quarterly", "BMJ" and "British Medical Journal": one journal.
     length(ka.venue) >= 3 AND length(kb.venue) >= 3
         AND (starts_with(ka.venue || ' ', kb.venue || ' ')
              OR starts_with(kb.venue || ' ', ka.venue || ' '))
+        OR starts_with(ka.venue_short || ' ', kb.venue_short || ' ')
+        OR starts_with(kb.venue_short || ' ', ka.venue_short || ' ')
         OR ka.venue_acronym = kb.venue_acronym
         OR ka.venue_acronym = kb.venue_word OR kb.venue_acronym = ka.venue_word
         OR ka.venue_acronym = replace(kb.venue, ' ', '')
@@ -126,6 +133,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
     for name in (
         "same_doi",
         "same_doi_alias",
+        "same_review",
         "doi_conflict",
         "same_id",
         "id_conflict",
@@ -138,6 +146,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         "same_numbers",
         "generic",
         "same_first_author",
+        "title_prefix",
         "venue_prefix",
         "pages_compatible",
     ):

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from harvester.dedup.engine import deduplicate
 from harvester.dedup.rules import Settings
-from harvester.inputs import InputRecord
+from harvester.inputs import InputRecord, RawEntry, build_record
 from harvester.snapshot import canonical_record
 
 
@@ -41,14 +43,24 @@ def _as_dict(record: InputRecord) -> dict[str, Any]:
     return data
 
 
-def deduplicate_records(
-    records: Sequence[InputRecord], settings: Settings | None = None
+def deduplicate_entries(
+    entries: Sequence[RawEntry], settings: Settings | None = None
 ) -> FileDeduplication:
-    result = deduplicate([(r.key, r.work) for r in records], settings or Settings())
-    by_key = {r.key: r for r in records}
-    members: dict[str, list[InputRecord]] = defaultdict(list)
-    for record in records:
-        members[result.root[record.key]].append(record)
+    """Normalize and deduplicate what readers found."""
+    return deduplicate_records([build_record(entry) for entry in entries], settings)
+
+
+def deduplicate_records(
+    records: Sequence[InputRecord], settings: Settings | None = None, keys: pa.Table | None = None
+) -> FileDeduplication:
+    ids = [r.key for r in records]
+    result = deduplicate(
+        [(key, r.work) for key, r in zip(ids, records, strict=True)], settings or Settings(), keys
+    )
+    by_key = dict(zip(ids, records, strict=True))
+    members: dict[str, list[str]] = defaultdict(list)
+    for key in ids:
+        members[result.root[key]].append(key)
     # Clusters are numbered in input order (the root is the cluster's first record).
     clusters = {f"C{i:07d}": group for i, group in enumerate(members.values(), 1)}
     why: dict[str, tuple[str, str]] = {}
@@ -61,20 +73,29 @@ def deduplicate_records(
         links[match.b].append(by_key[match.a].record_id)
     rows: dict[str, RecordResult] = {}
     for cluster_id, group in clusters.items():
-        kept = by_key[canonical_record([_as_dict(r) for r in group])["work_id"]]
-        for record in group:
+        if len(group) == 1:
+            kept = by_key[group[0]]
+        else:
+            best = canonical_record([_as_dict(by_key[key]) for key in group])
+            kept = by_key[best["work_id"]]
+        for key in group:
+            record = by_key[key]
             if len(group) == 1:
                 reason = "unique"
             elif record is kept:
                 reason = "kept"
             else:
-                rule, partner = why.get(record.key, ("", ""))
+                rule, partner = why.get(key, ("", ""))
                 other = by_key.get(partner)
                 reason = f"{rule} (with {other.record_id})" if other else rule
-            if record.key in links:
-                reason += f"; linked to {', '.join(links[record.key])} (preprint and published)"
-            rows[record.key] = RecordResult(record, cluster_id, kept, reason)
-    return FileDeduplication([rows[r.key] for r in records], clusters, result.matches.candidates)
+            if key in links:
+                reason += f"; linked to {', '.join(links[key])} (preprint and published)"
+            rows[key] = RecordResult(record, cluster_id, kept, reason)
+    return FileDeduplication(
+        [rows[key] for key in ids],
+        {cid: [by_key[key] for key in group] for cid, group in clusters.items()},
+        result.matches.candidates,
+    )
 
 
 def merged_records(outcome: FileDeduplication) -> list[dict[str, Any]]:

@@ -10,12 +10,12 @@ from harvester.errors import InputError
 from harvester.inputs.bibtex import read_bibtex
 from harvester.inputs.endnote import read_endnote
 from harvester.inputs.medline import read_medline
-from harvester.inputs.record import InputRecord, build_record
+from harvester.inputs.record import InputRecord, RawEntry, build_record
 from harvester.inputs.ris import read_ris
 from harvester.inputs.table import read_table
 from harvester.inputs.text import read_bytes
 
-Reader = Callable[[Path], Iterator[InputRecord]]
+Reader = Callable[[Path], Iterator[RawEntry]]
 READERS: dict[str, Reader] = {
     "ris": read_ris,
     "bibtex": read_bibtex,
@@ -55,13 +55,18 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
-def read_file(path: Path) -> list[InputRecord]:
+def read_entries(path: Path) -> list[RawEntry]:
+    """The records of one file as its reader found them (not yet normalized)."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
-    records = list(READERS[detect_format(path)](path))
-    if not records:
+    entries = list(READERS[detect_format(path)](path))
+    if not entries:
         raise InputError(f"{path}: no records")
-    return records
+    return entries
+
+
+def read_file(path: Path) -> list[InputRecord]:
+    return [build_record(entry) for entry in read_entries(path)]
 
 
 def read_inputs(
@@ -77,4 +82,13 @@ def read_inputs(
     return out
 
 
-__all__ = ["READERS", "InputRecord", "build_record", "detect_format", "read_file", "read_inputs"]
+__all__ = [
+    "READERS",
+    "InputRecord",
+    "RawEntry",
+    "build_record",
+    "detect_format",
+    "read_entries",
+    "read_file",
+    "read_inputs",
+]

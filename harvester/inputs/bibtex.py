@@ -9,7 +9,7 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from harvester.errors import InputError
-from harvester.inputs.record import InputRecord, build_record
+from harvester.inputs.record import RawEntry
 from harvester.inputs.text import read_text
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -29,7 +29,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def read_bibtex(path: Path) -> Iterator[InputRecord]:
+def read_bibtex(path: Path) -> Iterator[RawEntry]:
     text = read_text(path)
     library = parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     if library.failed_blocks:
@@ -47,4 +47,4 @@ def read_bibtex(path: Path) -> Iterator[InputRecord]:
             if value is not None:
                 fields[field] = str(value)
         fields["type"] = entry.entry_type
-        yield build_record(str(path), position, fields, entry.key)
+        yield RawEntry(str(path), position, fields, entry.key)

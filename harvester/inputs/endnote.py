@@ -11,7 +11,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from harvester.errors import InputError
-from harvester.inputs.record import InputRecord, build_record
+from harvester.inputs.record import RawEntry
 from harvester.inputs.text import read_bytes
 
 # Our field <- element paths inside <record>, best first.
@@ -39,7 +39,7 @@ def _text(node: Any) -> str:
     return "".join(node.itertext()).strip() if node is not None else ""
 
 
-def read_endnote(path: Path) -> Iterator[InputRecord]:
+def read_endnote(path: Path) -> Iterator[RawEntry]:
     data = read_bytes(path)
     if not data.strip():
         raise InputError(f"{path}: empty file, no records")
@@ -69,4 +69,4 @@ def read_endnote(path: Path) -> Iterator[InputRecord]:
         accession = _text(record.find("accession-num"))
         if accession.isdigit():
             fields["pmid"] = accession
-        yield build_record(str(path), position, fields, _text(record.find("rec-number")))
+        yield RawEntry(str(path), position, fields, _text(record.find("rec-number")))

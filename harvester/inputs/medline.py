@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from harvester.errors import InputError
-from harvester.inputs.record import InputRecord, build_record
+from harvester.inputs.record import RawEntry
 from harvester.inputs.text import read_text
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s*- ?(.*)$")
@@ -40,7 +40,7 @@ def _records(text: str, path: Path) -> Iterator[tuple[int, dict[str, list[str]]]
         yield start, current
 
 
-def read_medline(path: Path) -> Iterator[InputRecord]:
+def read_medline(path: Path) -> Iterator[RawEntry]:
     text = read_text(path)
     count = 0
     for position, (_, tags) in enumerate(_records(text, path), 1):
@@ -71,6 +71,6 @@ def read_medline(path: Path) -> Iterator[InputRecord]:
         }
         if any("preprint" in t.lower() for t in tags.get("PT", [])):
             fields["type"] = "preprint"
-        yield build_record(str(path), position, fields, one("PMID"))
+        yield RawEntry(str(path), position, fields, one("PMID"))
     if not count:
         raise InputError(f"{path}: no MEDLINE records (no 'PMID- ' line)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from harvester.normalize import (
     clean_abstract,
@@ -14,6 +15,9 @@ from harvester.normalize import (
     split_authors,
 )
 from harvester.work import Work
+
+# Identifiers and numbers: never markup, and URLs are full of "&" that must stay as they are.
+_PLAIN_FIELDS = frozenset({"doi", "url", "volume", "issue", "pages", "year", "isbn", "pmid"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +35,21 @@ class InputRecord:
         return f"{self.position:09d}\x00{self.file}"
 
 
-def build_record(
-    file: str, position: int, fields: Mapping[str, object], record_id: str | None = None
-) -> InputRecord:
+class RawEntry(NamedTuple):
+    """A record as a reader found it: plain strings and lists, cheap to send to a worker."""
+
+    file: str
+    position: int
+    fields: Mapping[str, object]
+    record_id: str | None = None
+
+
+def build_record(entry: RawEntry) -> InputRecord:
     """Normalize the fields a reader found (title, authors, year, ...) into an InputRecord.
 
     `authors` may be a list of names or one string in any export's style.
     """
+    file, position, fields, record_id = entry
 
     def text(name: str) -> str | None:
         value = fields.get(name)
@@ -45,6 +57,8 @@ def build_record(
             return None
         if isinstance(value, list | tuple):
             value = "; ".join(str(v) for v in value if v)
+        if name in _PLAIN_FIELDS:
+            return str(value).strip() or None
         return clean_text(str(value))
 
     raw_authors = fields.get("authors")

@@ -9,7 +9,7 @@ from typing import Any
 import rispy
 
 from harvester.errors import InputError
-from harvester.inputs.record import InputRecord, build_record
+from harvester.inputs.record import RawEntry
 from harvester.inputs.text import read_text
 
 # Our field <- rispy's names for the tags that may hold it, best first.
@@ -43,7 +43,7 @@ def _first(entry: dict[str, Any], names: tuple[str, ...]) -> Any:
     return None
 
 
-def read_ris(path: Path) -> Iterator[InputRecord]:
+def read_ris(path: Path) -> Iterator[RawEntry]:
     text = read_text(path)
     if "TY  -" not in text:
         raise InputError(f"{path}: not a RIS file (no 'TY  -' line)")
@@ -63,4 +63,4 @@ def read_ris(path: Path) -> Iterator[InputRecord]:
         notes = " ".join(entry.get("notes") or []) + " " + str(entry.get("accession_number") or "")
         if "pmid" in notes.lower():
             fields["pmid"] = notes.lower().split("pmid", 1)[1].strip(" :").split()[0]
-        yield build_record(str(path), position, fields, entry.get("id"))
+        yield RawEntry(str(path), position, fields, entry.get("id"))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from harvester.errors import InputError
-from harvester.inputs.record import InputRecord, build_record
+from harvester.inputs.record import RawEntry
 from harvester.inputs.text import read_text
 
 # Our field <- the column names exports use for it (lower case, first match wins).
@@ -63,7 +63,7 @@ def _columns(header: list[str], path: Path) -> dict[str, list[int]]:
     return found
 
 
-def read_table(path: Path) -> Iterator[InputRecord]:
+def read_table(path: Path) -> Iterator[RawEntry]:
     if path.name.lower().endswith(".gz"):
         try:
             raw = gzip.decompress(path.read_bytes())
@@ -99,6 +99,6 @@ def read_table(path: Path) -> Iterator[InputRecord]:
                     str(fields[k]) for k in ("page_start", "page_end") if k in fields
                 )
             record_id = str(fields.pop("id", "")) or None
-            yield build_record(str(path), position, fields, record_id)
+            yield RawEntry(str(path), position, fields, record_id)
     except csv.Error as exc:
         raise InputError(f"{path}: line {reader.line_num}: {exc}") from None

@@ -18,6 +18,7 @@ CREATE TABLE dedup_keys (
     venue          VARCHAR,
     venue_acronym  VARCHAR,
     venue_word     VARCHAR,
+    venue_short    VARCHAR,
     volume         VARCHAR,
     issue          VARCHAR,
     page_first     VARCHAR,
