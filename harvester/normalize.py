@@ -246,8 +246,13 @@ def normalize_issn(value: str | None) -> str | None:
 # "Adeli K.Lewis G. F." (initials, then a capitalized name) and "Berger MarcinSzalewski Leszek"
 # (a lower-case letter, then a capital, with no space). Such exports write the family name
 # first. Prefixes such as "Mc" and "De" ("McDonald", "DeRosse") are not split.
-_GLUE_AFTER_INITIAL = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z])")
+_GLUE_AFTER_INITIAL = re.compile(
+    # "Adeli K.Lewis", and initials without periods: "Basaria SWahlstrom JTDobs AS".
+    r"(?<=[A-Z]\.)(?=[A-Z][a-z])|(?<= [A-Z])(?=[A-Z][a-z])|(?<= [A-Z]{2})(?=[A-Z][a-z])"
+    r"|(?<= [A-Z]{3})(?=[A-Z][a-z])"
+)
 _GLUE_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_LAST_WORD = re.compile(r"[A-Z][a-z]*$")
 _NAME_PREFIXES = {"mc", "mac", "de", "di", "da", "du", "le", "la", "van", "von", "del", "st", "o"}
 _AND = re.compile(r"\s+and\s+|\s*&\s*", re.IGNORECASE)
 _ETAL = re.compile(r"\bet\.? al\.?|\$|\s+and\s*$", re.IGNORECASE)
@@ -258,7 +263,9 @@ def _unglue(text: str) -> list[str]:
     after_initials = _GLUE_AFTER_INITIAL.sub("\x00", text)
 
     def cut(match: re.Match[str]) -> str:
-        word = re.split(r"[ .\x00]", after_initials[: match.start()])[-1]
+        # The capitalized word just before the cut: "De" in "ToddDeRosse".
+        found = _LAST_WORD.search(after_initials, 0, match.start())
+        word = found.group(0) if found else ""
         return "" if word.lower() in _NAME_PREFIXES else "\x00"
 
     marked = _GLUE_CAMEL.sub(cut, after_initials)
@@ -266,11 +273,15 @@ def _unglue(text: str) -> list[str]:
 
 
 def _family_first(name: str) -> str | None:
-    """ "Crow T. J." or "Lencz Todd" (family name written first) as "Crow, T. J." """
+    """ "Crow T. J.", "Van Kampen V" or "Lencz Todd" (family name first) as "Family, Given"."""
     tokens = name.split()
     if len(tokens) < 2:
         return normalize_author(name)
-    return normalize_author(f"{tokens[0]}, {' '.join(tokens[1:])}")
+    # One word, with the particles before it ("Van Kampen V", "Al Mudhafar A. M.").
+    split = 1
+    while split < len(tokens) - 1 and tokens[split - 1].lower() in _PARTICLES:
+        split += 1
+    return normalize_author(f"{' '.join(tokens[:split])}, {' '.join(tokens[split:])}")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -323,7 +334,10 @@ def venue_key(text: str | None) -> str:
     """
     plain = fold(_VENUE_NOISE.sub(" ", strip_markup(text)))
     words = [w for w in _NON_ALNUM.sub(" ", plain).split() if w not in _VENUE_STOPWORDS]
-    return " ".join(w[:3] if w not in ("journal", "journals") else "j" for w in words)
+    short = (w[:3] if w not in ("journal", "journals") else "j" for w in words)
+    # A word cut short may read as a stop word ("there" -> "the"): drop it, so the key of a key
+    # is the key itself.
+    return " ".join(w for w in short if w not in _VENUE_STOPWORDS)
 
 
 _MONTHS = {

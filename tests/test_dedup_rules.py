@@ -197,3 +197,16 @@ def test_keys_never_fail(text: str) -> None:
     work = Work(source="s", source_id="1", title=text, authors=(text,), venue=text, pages=text)
     result = deduplicate([("a", work), ("b", dataclasses.replace(work, source_id="2"))])
     assert set(result.root) == {"a", "b"}
+
+
+def test_every_rule_is_documented() -> None:
+    import re
+
+    from tests.conftest import ROOT
+
+    source = (ROOT / "harvester" / "dedup" / "rules.py").read_text(encoding="utf-8")
+    docs = (ROOT / "docs" / "deduplication.md").read_text(encoding="utf-8")
+    names = re.findall(r'rule\(\s*(?:#[^\n]*\n\s*)*"([^"]+)"', source)
+    assert len(names) >= 8
+    for name in names:
+        assert f"| {name} |" in docs, name

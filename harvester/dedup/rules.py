@@ -66,7 +66,11 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
     location_ok = ~volume_conflict & ~page_conflict & ~issue_conflict
     same_location = e["same_page"] & ~volume_conflict & ~issue_conflict
     authors_known = s.authors > 0
-    authors_agree = (s.authors >= SAME_AUTHORS) | (e["same_first_author"] & (s.authors >= 0.5))
+    authors_agree = (
+        (s.authors >= SAME_AUTHORS)
+        | (e["same_first_author"] & (s.authors >= 0.5))
+        | (e["same_first_author"] & e["authors_prefix"])  # a list cut after its first names
+    )
     authors_ok = authors_agree | ~authors_known
     same_venue = (s.venue >= SAME_VENUE) | e["venue_prefix"]
     venue_ok = same_venue | (s.venue == 0)

@@ -50,6 +50,9 @@ SELECT p.a, p.b,
     ka.generic OR kb.generic AS generic,
     ka.category AS category_a, kb.category AS category_b,
     ka.first_author = kb.first_author AS same_first_author,
+    -- One author list is the start of the other (a list cut after the first authors).
+    starts_with(ka.authors || ' ', kb.authors || ' ')
+        OR starts_with(kb.authors || ' ', ka.authors || ' ') AS authors_prefix,
     -- One title is the other cut short (a database that drops subtitles or truncates).
     least(length(ka.title), length(kb.title)) >= 40
         AND (starts_with(ka.title, kb.title) OR starts_with(kb.title, ka.title)) AS title_prefix,
@@ -146,6 +149,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         "same_numbers",
         "generic",
         "same_first_author",
+        "authors_prefix",
         "title_prefix",
         "venue_prefix",
         "pages_compatible",
