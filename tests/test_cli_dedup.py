@@ -108,3 +108,13 @@ def test_readme_dedup_example_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert len(rows(tmp_path / "clusters.csv")) == 10
     assert (tmp_path / "merged.ris").read_text(encoding="utf-8").count("ER  -") == 7
+
+
+def test_an_unwritable_second_output_writes_neither(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = run_cli(
+        "dedup", INPUTS / "scopus.ris", "--out", out, "--deduplicated", tmp_path / "no" / "m.ris"
+    )
+    assert result.returncode == 2
+    assert "directory" in result.stderr and "does not exist" in result.stderr
+    assert not out.exists()

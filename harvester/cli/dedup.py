@@ -4,11 +4,10 @@ MEDLINE), without a store."""
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 from rich.console import Console
@@ -18,6 +17,7 @@ from harvester.dedup.rules import Settings
 from harvester.dedup.standalone import FileDeduplication, deduplicate_entries, merged_records
 from harvester.errors import HarvestError
 from harvester.exports import FORMATS, export_records
+from harvester.exports.files import atomic_text_file
 from harvester.exports.table import neutralize
 from harvester.inputs import read_entries
 
@@ -57,6 +57,10 @@ def dedup_command(
 ) -> None:
     """Find duplicate records across INPUT files (RIS, BibTeX, CSV, EndNote XML, MEDLINE)."""
     console = Console(stderr=True)
+    for target in (out, deduplicated):
+        # Checked first, so a run never writes one file and then fails on the other.
+        if target is not None and not (target.parent if str(target.parent) else Path(".")).is_dir():
+            raise HarvestError(f"cannot write {target}: directory {target.parent} does not exist")
     size = sum(p.stat().st_size for p in inputs if p.is_file())
     with _progress(console, enabled=size >= LONG_INPUT_BYTES) as progress:
         reading = progress.add_task("reading", total=len(inputs))
@@ -67,7 +71,7 @@ def dedup_command(
         matching = progress.add_task(f"matching {len(entries):,} records", total=1)
         outcome = deduplicate_entries(entries, Settings(merge_preprints=merge_preprints))
         progress.advance(matching)
-    with _atomic(out) as stream:
+    with atomic_text_file(out) as stream:
         _write_table(outcome, stream, several_files=len(set(inputs)) > 1)
     if deduplicated is not None:
         export_records(merged_records(outcome), fmt, deduplicated)
@@ -78,12 +82,12 @@ def dedup_command(
     )
 
 
-def _write_table(outcome: FileDeduplication, stream: object, *, several_files: bool) -> None:
+def _write_table(outcome: FileDeduplication, stream: TextIO, *, several_files: bool) -> None:
     columns = ["record_id", "cluster_id", "canonical", "reason"]
     if several_files:
         columns[1:1] = ["file"]
         columns.insert(4, "canonical_file")
-    writer = csv.writer(stream, lineterminator="\n")  # type: ignore[arg-type]
+    writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(columns)
     for row in outcome.rows:
         values = {
@@ -95,22 +99,6 @@ def _write_table(outcome: FileDeduplication, stream: object, *, several_files: b
             "reason": row.reason,
         }
         writer.writerow([neutralize(values[c]) for c in columns])
-
-
-@contextmanager
-def _atomic(out: Path) -> Iterator[object]:
-    """The file appears whole or not at all."""
-    directory = out.parent if str(out.parent) else Path(".")
-    if not directory.is_dir():
-        raise HarvestError(f"cannot write {out}: directory {directory} does not exist")
-    handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 @contextmanager

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -52,6 +53,13 @@ def load_snapshot_records(
 def export_records(records: list[dict[str, Any]], fmt: str, out: Path) -> int:
     """Write `records` as `fmt` to `out`; the file appears whole or not at all."""
     writer = FORMATS[fmt]
+    with atomic_text_file(out) as stream:
+        return writer(records, stream)
+
+
+@contextmanager
+def atomic_text_file(out: Path) -> Iterator[TextIO]:
+    """A UTF-8 text stream that becomes `out` only when the block ends without an error."""
     directory = out.parent if str(out.parent) else Path(".")
     if not directory.is_dir():
         raise HarvestError(f"cannot write {out}: directory {directory} does not exist")
@@ -61,9 +69,8 @@ def export_records(records: list[dict[str, Any]], fmt: str, out: Path) -> int:
         raise HarvestError(f"cannot write {out}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            count = writer(records, stream)
+            yield stream
         os.replace(temp, out)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return count
