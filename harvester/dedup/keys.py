@@ -91,6 +91,32 @@ _KINDS = (
     ),
     ("withdrawn", re.compile(r"^withdrawn\b")),
 )
+# Every pattern above needs one of these words.
+_KIND_WORDS = frozenset(
+    [
+        "erratum",
+        "errata",
+        "corrigendum",
+        "corrigenda",
+        "correction",
+        "corrections",
+        "correcting",
+        "notice",
+        "retraction",
+        "expression",
+        "withdrawal",
+        "withdrawn",
+        "re",
+        "reply",
+        "response",
+        "comment",
+        "comments",
+        "commentary",
+        "letter",
+        "authors",
+        "author",
+    ]
+)
 _PART = re.compile(r"\b(?:part|pt|teil|partie)\s+([0-9]+|[ivx]+|one|two|three|four|a|b|c)\b")
 _PART_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "i": "1", "ii": "2"}
 _PART_WORDS |= {"iii": "3", "iv": "4", "v": "5", "vi": "6", "a": "1", "b": "2", "c": "3"}
@@ -185,6 +211,8 @@ _THESIS_TYPES = {"phdthesis", "mastersthesis", "thesis", "dissertation", "thes"}
 
 def record_kind(title: str) -> str:
     """ "erratum", "retraction", "comment", "withdrawn" or "" for a folded title key."""
+    if _KIND_WORDS.isdisjoint(title.split()):
+        return ""  # most titles: none of the words any pattern needs
     for kind, pattern in _KINDS:
         if pattern.search(title):
             return kind
@@ -277,6 +305,8 @@ def _alternative_title(work: Work, main: str) -> str:
         key = title_key(other)
         if key and key != main:
             return key
+    if "[" not in (work.title or ""):
+        return ""
     raw = plain_title(work.title)
     inside = re.findall(r"\[([^\[\]]{12,})\]", raw)
     if inside:

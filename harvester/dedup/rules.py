@@ -144,7 +144,10 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
     # A Cochrane review keeps its CD number through its updates: one article, in versions.
     rule(
         "same Cochrane review (another version)",
-        ~veto & e["same_review"] & (s.title >= CLOSE_TITLE) & authors_ok,
+        ~veto
+        & e["same_review"]
+        & (s.title >= CLOSE_TITLE)
+        & (e["same_first_author"] | ~k["same_first_author"]),
     )
     rule("same title and full citation", ~fuzzy_veto & full_citation)
     rule(

@@ -71,6 +71,9 @@ SELECT p.a, p.b,
     CASE WHEN ka.page_first IS NOT NULL AND kb.page_first IS NOT NULL THEN
         ltrim(ka.page_first, 'abcdefghijklmnopqrstuvwxyz')
             = ltrim(kb.page_first, 'abcdefghijklmnopqrstuvwxyz')
+        -- An article number ("e12724", "A1754") and page numbers cannot be compared.
+        OR (regexp_full_match(ka.page_first, '[a-z][0-9]{4,}')
+            <> regexp_full_match(kb.page_first, '[a-z][0-9]{4,}'))
         OR (ka.page_last IS NULL AND coalesce(ends_with(kb.page_last, ka.page_first), false))
         OR (kb.page_last IS NULL AND coalesce(ends_with(ka.page_last, kb.page_first), false))
     END AS pages_compatible,
@@ -177,6 +180,8 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         authors=np.maximum.reduce(
             [
                 _similarity(strings["authors_a"], strings["authors_b"]),
+                # The same names in another order ("Hong Zheng", "Zheng Hong").
+                _similarity(strings["authors_a"], strings["authors_b"], fuzz.token_sort_ratio),
                 _similarity(strings["given_a"], strings["authors_b"]),
                 _similarity(strings["authors_a"], strings["given_b"]),
             ]
