@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harvester.dedup.engine import deduplicate
-from harvester.dedup.keys import doi_alias, is_generic, part_number, plain_title, record_kind
+from harvester.dedup.keys import doi_alias, plain_title
+from harvester.dedup.kinds import is_generic, part_number, record_kind
 from harvester.dedup.rules import Settings
 from harvester.normalize import split_authors
 from harvester.work import Work

@@ -49,8 +49,12 @@ def find_matches(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULT_SE
     scores = score_pairs(con)
     con.execute("DROP TABLE candidate_pairs")
     decisions = decide(scores, settings)
-    merged = np.flatnonzero(decisions.merged)
-    linked = np.flatnonzero(decisions.linked & ~decisions.merged)
+    accepted = decisions.merged
+    # Pairs come out of the join in no particular order; sorted, every run reports alike.
+    merged = sorted(np.flatnonzero(accepted), key=lambda i: (scores.a[i], scores.b[i]))
+    linked = sorted(
+        np.flatnonzero(decisions.linked & ~accepted), key=lambda i: (scores.a[i], scores.b[i])
+    )
     title = scores.title
     return Matches(
         merged=[

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from harvester.dedup.kinds import category, is_generic, part_number, record_kind
 from harvester.normalize import (
     fold,
     normalize_doi,
@@ -63,176 +64,6 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"\d+")
 _PMCID = re.compile(r"(?i)pmc\d+")
 
-# Records that are about another article rather than the article itself. A notice and the
-# article it concerns share most of their title, so they must never merge on it.
-_KINDS = (
-    (
-        "erratum",
-        re.compile(
-            r"^(?:erratum|errata|corrigendum|corrigenda|correction|corrections|correcting)\b"
-            r"|\b(?:erratum|corrigendum|correction) (?:to|for|of|in|on)\b"
-            r"|\b(?:erratum|corrigendum)$"
-        ),
-    ),
-    (
-        "retraction",
-        re.compile(
-            r"^(?:notice of retraction|retraction|retraction notice|retraction note|"
-            r"expression of concern|withdrawal)\b|\bretraction (?:of|to|for|notice)\b"
-        ),
-    ),
-    (
-        "comment",
-        re.compile(
-            r"^(?:re|reply|response|comment|comments|commentary|in reply|authors? reply|"
-            r"letter to the editor)\b|\b(?:reply|response|comment|comments|commentary) "
-            r"(?:to|on|regarding)\b|\bauthors? reply\b"
-        ),
-    ),
-    ("withdrawn", re.compile(r"^withdrawn\b")),
-)
-# Every pattern above needs one of these words.
-_KIND_WORDS = frozenset(
-    [
-        "erratum",
-        "errata",
-        "corrigendum",
-        "corrigenda",
-        "correction",
-        "corrections",
-        "correcting",
-        "notice",
-        "retraction",
-        "expression",
-        "withdrawal",
-        "withdrawn",
-        "re",
-        "reply",
-        "response",
-        "comment",
-        "comments",
-        "commentary",
-        "letter",
-        "authors",
-        "author",
-    ]
-)
-_PART = re.compile(r"\b(?:part|pt|teil|partie)\s+([0-9]+|[ivx]+|one|two|three|four|a|b|c)\b")
-_PART_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "i": "1", "ii": "2"}
-_PART_WORDS |= {"iii": "3", "iv": "4", "v": "5", "vi": "6", "a": "1", "b": "2", "c": "3"}
-
-# Titles that name a kind of item, not an article: two of them say nothing about each other.
-GENERIC_TITLES = frozenset(
-    (
-        "editorial",
-        "guest editorial",
-        "editor s note",
-        "editors note",
-        "introduction",
-        "preface",
-        "foreword",
-        "reply",
-        "response",
-        "letter",
-        "letters",
-        "comment",
-        "commentary",
-        "invited commentary",
-        "editorial comment",
-        "erratum",
-        "errata",
-        "correction",
-        "corrigendum",
-        "book review",
-        "book reviews",
-        "in this issue",
-        "news",
-        "obituary",
-        "abstracts",
-        "index",
-        "contents",
-        "table of contents",
-        "editorial board",
-        "announcement",
-        "announcements",
-        "acknowledgment",
-        "acknowledgments",
-        "acknowledgement",
-        "acknowledgements",
-        "reviewers",
-        "conference report",
-        "highlights",
-        "summary",
-        "untitled",
-        "discussion",
-        "conclusion",
-        "conclusions",
-        "overview",
-        "retraction notice",
-        "abstract",
-        "introduction to the special issue",
-        "authors reply",
-        "author s reply",
-        "reply to letter",
-        "response to letter",
-        "in reply",
-    )
-)
-
-# Servers of preprints, by DOI prefix and by name: a preprint and its journal version are
-# linked, not merged, unless the caller asks otherwise.
-PREPRINT_DOI_PREFIXES = (
-    "10.1101/",  # bioRxiv, medRxiv
-    "10.48550/",  # arXiv
-    "10.2139/",  # SSRN
-    "10.21203/",  # Research Square
-    "10.20944/",  # Preprints.org
-    "10.31219/",  # OSF Preprints
-    "10.31234/",  # PsyArXiv
-    "10.31235/",  # SocArXiv
-    "10.26434/",  # ChemRxiv
-    "10.36227/",  # TechRxiv
-    "10.22541/",  # Authorea
-)
-_PREPRINT_VENUE = re.compile(
-    r"\b(?:arxiv|biorxiv|medrxiv|ssrn|research square|preprints?|chemrxiv|techrxiv|"
-    r"psyarxiv|socarxiv|authorea|osf preprints)\b"
-)
-_CONFERENCE_VENUE = re.compile(
-    r"\b(?:conference|congress|meeting|symposium|workshop|abstracts?|annual scientific|"
-    r"proceedings|colloquium|convention)\b"
-)
-_JOURNAL_PROCEEDINGS = re.compile(r"national academy|royal society|mayo clin|proc natl")
-_CONFERENCE_TYPES = {"inproceedings", "conference", "proceedings-article", "cpaper", "abst"}
-_JOURNAL_TYPES = {"article", "journal-article", "jour", "review", "letter", "editorial"}
-_BOOK_TYPES = {"book", "inbook", "incollection", "book-chapter", "chap", "monograph"}
-_THESIS_TYPES = {"phdthesis", "mastersthesis", "thesis", "dissertation", "thes"}
-
-
-def record_kind(title: str) -> str:
-    """ "erratum", "retraction", "comment", "withdrawn" or "" for a folded title key."""
-    if _KIND_WORDS.isdisjoint(title.split()):
-        return ""  # most titles: none of the words any pattern needs
-    for kind, pattern in _KINDS:
-        if pattern.search(title):
-            return kind
-    return ""
-
-
-def part_number(title: str) -> str:
-    """The part of a multi-part article ("Part 2", "Part II", "Pt. two" all give "2")."""
-    found = _PART.search(title)
-    if not found:
-        return ""
-    value = found.group(1)
-    return _PART_WORDS.get(value, value)
-
-
-def is_generic(title: str) -> bool:
-    """A title such as "Editorial" or "Reply" that names a kind of item, not its subject."""
-    return not title or title in GENERIC_TITLES or len(title.split()) <= 1
-
-
 _CD_NUMBER = re.compile(r"\bCD\d{6}\b", re.IGNORECASE)
 
 
@@ -255,28 +86,6 @@ def doi_alias(doi: str | None) -> str | None:
     if cochrane:
         return f"cochrane {cochrane.group(1)}"
     return _NOT_ALNUM.sub("", doi)
-
-
-def category(work: Work, venue: str) -> str:
-    """What kind of publication: preprint, conference, journal, book, thesis or ""."""
-    kind = (work.type or "").lower()
-    doi = work.doi or ""
-    if kind in ("preprint", "posted-content") or doi.startswith(PREPRINT_DOI_PREFIXES):
-        return "preprint"
-    if venue and _PREPRINT_VENUE.search(venue):
-        return "preprint"
-    if kind in _CONFERENCE_TYPES:
-        return "conference"
-    if kind in _BOOK_TYPES:
-        return "book"
-    if kind in _THESIS_TYPES:
-        return "thesis"
-    issue = fold(work.issue)
-    if (venue and _CONFERENCE_VENUE.search(venue) and not _JOURNAL_PROCEEDINGS.search(venue)) or (
-        "meeting" in issue or "abstract" in issue
-    ):
-        return "conference"
-    return "journal" if kind in _JOURNAL_TYPES or venue else ""
 
 
 # Notes databases append to titles in brackets: "[Review] [88 refs]", "[Japanese]",

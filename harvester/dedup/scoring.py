@@ -86,7 +86,6 @@ SELECT p.a, p.b,
 FROM candidate_pairs p
 JOIN dedup_keys ka ON ka.work_id = p.a
 JOIN dedup_keys kb ON kb.work_id = p.b
-ORDER BY p.a, p.b
 """
 
 

@@ -13,7 +13,7 @@ import pyarrow as pa
 from harvester.dedup.engine import deduplicate
 from harvester.dedup.rules import Settings
 from harvester.inputs import InputRecord, RawEntry, build_record
-from harvester.snapshot import canonical_record
+from harvester.snapshot import SCORED, canonical_record
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,12 @@ class FileDeduplication:
     @property
     def duplicates(self) -> int:
         return len(self.rows) - len(self.clusters)
+
+
+def _scored_fields(key: str, record: InputRecord) -> dict[str, Any]:
+    """Just what choosing the kept record looks at (much cheaper than a whole dict)."""
+    work = record.work
+    return {"work_id": key, **{name: getattr(work, name) for name in SCORED}}
 
 
 def _as_dict(record: InputRecord) -> dict[str, Any]:
@@ -76,7 +82,7 @@ def deduplicate_records(
         if len(group) == 1:
             kept = by_key[group[0]]
         else:
-            best = canonical_record([_as_dict(by_key[key]) for key in group])
+            best = canonical_record([_scored_fields(key, by_key[key]) for key in group])
             kept = by_key[best["work_id"]]
         for key in group:
             record = by_key[key]
