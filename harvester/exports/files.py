@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from harvester.errors import HarvestError
+from harvester.exports.bibtex import write_bibtex
 from harvester.exports.ris import write_ris
 from harvester.exports.table import write_csv
 from harvester.store import Store
 
 Writer = Callable[[Iterable[dict[str, Any]], TextIO], int]
-FORMATS: dict[str, Writer] = {"ris": write_ris, "csv": write_csv}
+FORMATS: dict[str, Writer] = {"ris": write_ris, "csv": write_csv, "bibtex": write_bibtex}
 
 
 def load_snapshot_records(

@@ -7,6 +7,8 @@ from typing import Any, TextIO
 
 import rispy
 
+from harvester.exports.notes import record_note
+
 # Work.type (Crossref/OpenAlex vocabulary) -> RIS reference type.
 RIS_TYPES = {
     "journal-article": "JOUR",
@@ -49,10 +51,7 @@ def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
         "issn": "; ".join(record.get("issn") or []) or None,
         "keywords": list(record.get("keywords") or []),
         "language": record.get("language"),
-        "notes": [
-            f"harvester cluster {record['cluster_id']}; "
-            f"sources: {', '.join(record.get('sources') or [])}"
-        ],
+        "notes": [record_note(record)],
     }
     return {k: v for k, v in entry.items() if v not in (None, "", [])}
 

@@ -1,0 +1,80 @@
+"""BibTeX through bibtexparser (v2 API): one entry per cluster, keyed by the cluster id.
+
+bibtexparser does the quoting (every value brace-enclosed) so the file reads back in BibTeX,
+biber, Zotero and JabRef; this module only chooses entry types and fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+
+from harvester.exports.notes import record_note
+
+# Work.type (Crossref/OpenAlex vocabulary) -> BibTeX entry type and the field naming the venue.
+BIBTEX_TYPES = {
+    "journal-article": ("article", "journal"),
+    "article": ("article", "journal"),
+    "review": ("article", "journal"),
+    "letter": ("article", "journal"),
+    "editorial": ("article", "journal"),
+    "book": ("book", "publisher"),
+    "monograph": ("book", "publisher"),
+    "edited-book": ("book", "publisher"),
+    "book-chapter": ("incollection", "booktitle"),
+    "proceedings-article": ("inproceedings", "booktitle"),
+    "proceedings": ("proceedings", "publisher"),
+    "dissertation": ("phdthesis", "school"),
+    "report": ("techreport", "institution"),
+}
+DEFAULT_TYPE = ("misc", "howpublished")
+
+
+def _balanced(value: str) -> str:
+    """A value with unbalanced braces would swallow the rest of the file: drop its braces."""
+    depth = 0
+    for char in value:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            break
+    return value if depth == 0 else value.replace("{", "").replace("}", "")
+
+
+def _author(name: str) -> str:
+    # A corporate name containing " and " must not be split into two people.
+    return f"{{{name}}}" if " and " in name else name
+
+
+def bibtex_entry(record: dict[str, Any]) -> Entry:
+    entry_type, venue_field = BIBTEX_TYPES.get(record.get("type") or "", DEFAULT_TYPE)
+    pages = (record.get("pages") or "").replace("\u2013", "-").replace("--", "-")
+    values = {
+        "title": record.get("title"),
+        "author": " and ".join(_author(a) for a in record.get("authors") or []),
+        "year": str(record["year"]) if record.get("year") else None,
+        venue_field: record.get("venue"),
+        "volume": record.get("volume"),
+        "number": record.get("issue"),
+        "pages": pages.replace("-", "--") if pages else None,
+        "doi": record.get("doi"),
+        "url": record.get("url"),
+        "issn": ", ".join(record.get("issn") or []),
+        "keywords": ", ".join(record.get("keywords") or []),
+        "language": record.get("language"),
+        "abstract": record.get("abstract"),
+        "note": record_note(record),
+    }
+    fields = [Field(key, _balanced(str(v))) for key, v in values.items() if v not in (None, "")]
+    return Entry(entry_type, record["cluster_id"], fields)
+
+
+def write_bibtex(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    library = Library()
+    for record in records:
+        library.add(bibtex_entry(record))
+    out.write(write_string(library))
+    return len(library.entries)
