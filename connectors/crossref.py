@@ -87,6 +87,12 @@ class Crossref(JsonConnector):
                 issued = parts[0]
                 break
         updates = [u.get("type") for u in raw.get("updated-by") or [] if isinstance(u, dict)]
+        # A retraction notice points at the article it retracts.
+        retracts = (
+            normalize_doi(u.get("DOI"))
+            for u in raw.get("update-to") or []
+            if isinstance(u, dict) and u.get("type") in RETRACTION_TYPES
+        )
         isbns = raw.get("ISBN") or []
         return Work(
             source=self.instance,
@@ -119,5 +125,6 @@ class Crossref(JsonConnector):
             published=date_parts_iso(issued),
             updated=self.updated_at(raw),
             retracted=bool(RETRACTION_TYPES & set(updates)),
+            retracts=tuple(sorted({d for d in retracts if d})),
             ids={"isbn": isbns[0]} if isbns else {},
         )

@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from harvester.retractions import cluster_retraction, retraction_notices
 from harvester.review import Review
 from harvester.store import Store
 
@@ -105,10 +106,12 @@ def create_snapshot(
     )
     per_source: dict[str, int] = defaultdict(int)
     members_rows = []
+    notices = retraction_notices(store)
     for cluster_id, members in clusters.items():
         for member in members:
             per_source[member["source"]] += 1
         record = canonical_record(members)
+        record["retracted"], record["retraction_notices"] = cluster_retraction(members, notices)
         sources = sorted({m["source"] for m in members})
         members_rows.append(
             (

@@ -31,6 +31,11 @@ RIS_TYPES = {
 }
 
 
+def ris_url(url: str) -> str:
+    """RIS readers (rispy, Zotero) split UR on ";": percent-encode it to keep one URL."""
+    return url.replace(";", "%3B")
+
+
 def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
     pages = (record.get("pages") or "").replace("\u2013", "-")
     start, _, end = pages.partition("-")
@@ -43,7 +48,7 @@ def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
         "secondary_title": record.get("venue"),
         "abstract": record.get("abstract"),
         "doi": record.get("doi"),
-        "urls": [record["url"]] if record.get("url") else [],
+        "urls": [ris_url(record["url"])] if record.get("url") else [],
         "volume": record.get("volume"),
         "number": record.get("issue"),
         "start_page": start.strip() or None,

@@ -61,6 +61,7 @@ WORK_SCHEMA = pa.schema(
         ("first_page", pa.string()),
         ("pmid", pa.string()),
         ("arxiv", pa.string()),
+        ("retracts", _LIST),
     ]
 )
 WORK_COLUMNS = [f.name for f in WORK_SCHEMA]

@@ -1,0 +1,129 @@
+"""PRISMA 2020 identification counts, computed from snapshots (never typed in).
+
+For each update of a living review (one snapshot per run) and cumulatively up to a snapshot:
+records identified per source, duplicates removed before screening, records to screen.
+Identified minus duplicates removed is records to screen, in every block.
+
+An update counts the records that were not in the previous snapshot: each one either opens a
+new cluster (to screen) or joins a cluster that exists already (a duplicate, possibly of a
+record screened in an earlier update). Clusters absorbed by a merge are counted apart: their
+records were screened already.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from harvester.reporting.snapshots import (
+    Member,
+    review_snapshots,
+    snapshot_info,
+    snapshot_members,
+    source_of,
+)
+from harvester.store import Store
+
+
+@dataclass(frozen=True)
+class FlowCounts:
+    identified: dict[str, int]
+    duplicates_removed: int
+    to_screen: int
+
+    @property
+    def identified_total(self) -> int:
+        return sum(self.identified.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "identified_total": self.identified_total}
+
+
+@dataclass(frozen=True)
+class UpdateCounts:
+    snapshot_id: int
+    run_id: int
+    date: datetime
+    flow: FlowCounts
+    # What each source returned in the run, already-known records included (search log).
+    retrieved: dict[str, int]
+    merged_away: int
+    no_longer_retrieved: int
+    failed_sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date"] = self.date.isoformat(timespec="seconds")
+        data["flow"] = self.flow.to_dict()
+        return data
+
+
+@dataclass(frozen=True)
+class PrismaReport:
+    review_id: str
+    snapshot_id: int
+    updates: list[UpdateCounts]
+    cumulative: FlowCounts
+
+    @property
+    def latest(self) -> UpdateCounts:
+        return self.updates[-1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "review": self.review_id,
+            "snapshot": self.snapshot_id,
+            "updates": [u.to_dict() for u in self.updates],
+            "cumulative": self.cumulative.to_dict(),
+        }
+
+
+def _cumulative(members: list[Member]) -> FlowCounts:
+    identified = Counter(source_of(w) for m in members for w in m.work_ids)
+    total = sum(identified.values())
+    return FlowCounts(dict(sorted(identified.items())), total - len(members), len(members))
+
+
+def _update(
+    store: Store, snapshot_id: int, members: list[Member], before: list[Member]
+) -> UpdateCounts:
+    info = snapshot_info(store, snapshot_id)
+    known = {w for m in before for w in m.work_ids}
+    new_works = [w for m in members for w in m.work_ids if w not in known]
+    old_clusters = {m.cluster_id for m in before}
+    # A cluster split off older records only would hold nothing new to screen.
+    new_clusters = [
+        m
+        for m in members
+        if m.cluster_id not in old_clusters and any(w not in known for w in m.work_ids)
+    ]
+    current_works = {w for m in members for w in m.work_ids}
+    current_clusters = {m.cluster_id for m in members}
+    gone = [m for m in before if m.cluster_id not in current_clusters]
+    merged = sum(1 for m in gone if any(w in current_works for w in m.work_ids))
+    identified = Counter(source_of(w) for w in new_works)
+    return UpdateCounts(
+        snapshot_id=snapshot_id,
+        run_id=info.run_id,
+        date=info.created_at,
+        flow=FlowCounts(
+            dict(sorted(identified.items())), len(new_works) - len(new_clusters), len(new_clusters)
+        ),
+        retrieved={s.source: s.records - s.skipped for s in info.searches},
+        merged_away=merged,
+        no_longer_retrieved=len(gone) - merged,
+        failed_sources=info.failed_sources,
+    )
+
+
+def prisma_report(store: Store, review_id: str, snapshot_id: int) -> PrismaReport:
+    """Counts of every update of `review_id` up to `snapshot_id`, and the cumulative ones."""
+    updates = []
+    before: list[Member] = []
+    for sid in review_snapshots(store, review_id, up_to=snapshot_id):
+        members = snapshot_members(store, sid)
+        updates.append(_update(store, sid, members, before))
+        before = members
+    return PrismaReport(review_id, snapshot_id, updates, _cumulative(before))
