@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from benchmarks import store_writes
+from benchmarks import reporting, store_writes
 
 
 def main() -> None:
     store_writes.main()
+    reporting.main()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from typing import Any
 
 from harvester.errors import InputError
 from harvester.reporting.merges import final_cluster, merged_into
-from harvester.reporting.snapshots import Member, snapshot_info, snapshot_members
+from harvester.reporting.snapshots import Member, as_member, snapshot_info, stored_members
 from harvester.store import Store
 
 # Fields of the exported record whose change a screener may care about.
@@ -54,36 +54,38 @@ def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
             f"snapshots {old_id} and {new_id} belong to different reviews "
             f"({old_info.review_id!r}, {new_info.review_id!r})"
         )
-    old = {m.cluster_id: m for m in snapshot_members(store, old_id)}
-    new = {m.cluster_id: m for m in snapshot_members(store, new_id)}
-    old_home = {w: m.cluster_id for m in old.values() for w in m.work_ids}
-    new_home = {w: m.cluster_id for m in new.values() for w in m.work_ids}
+    old, new = stored_members(store, old_id), stored_members(store, new_id)
+    old_home = {w: cid for cid, (works, _, _) in old.items() for w in works}
+    new_home = {w: cid for cid, (works, _, _) in new.items() for w in works}
     merges = merged_into(store)
 
     added = []
     for cid in sorted(new.keys() - old.keys()):
-        earlier = sorted({old_home[w] for w in new[cid].work_ids if w in old_home})
+        earlier = sorted({old_home[w] for w in new[cid][0] if w in old_home})
         reasons = [f"split from {c}" for c in earlier] or ["new record"]
-        added.append(_change(new[cid], reasons))
+        added.append(_change(as_member(cid, new[cid]), reasons))
 
     removed = []
     for cid in sorted(old.keys() - new.keys()):
         into = final_cluster(merges, cid, new.keys())
         reason = merges[cid][1] if cid in merges else ""
         if into is None:  # no recorded merge: where did its records go?
-            homes = sorted({new_home[w] for w in old[cid].work_ids if w in new_home})
+            homes = sorted({new_home[w] for w in old[cid][0] if w in new_home})
             into = homes[0] if homes else None
         if into:
             why = f"merged into {into}" + (f" ({reason})" if reason else "")
         else:
             why = "no longer retrieved"
-        removed.append(_change(old[cid], [why], into))
+        removed.append(_change(as_member(cid, old[cid]), [why], into))
 
     changed = []
     for cid in sorted(old.keys() & new.keys()):
-        reasons = _reasons(old[cid], new[cid], old_home)
+        if old[cid] == new[cid]:  # same records, same stored record: nothing to parse
+            continue
+        after = as_member(cid, new[cid])
+        reasons = _reasons(as_member(cid, old[cid]), after, old_home)
         if reasons:
-            changed.append(_change(new[cid], reasons))
+            changed.append(_change(after, reasons))
     return SnapshotDiff(
         new_info.review_id, old_id, new_id, tuple(added), tuple(removed), tuple(changed)
     )

@@ -18,10 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from harvester.reporting.snapshots import (
-    Member,
     review_snapshots,
+    snapshot_clusters,
     snapshot_info,
-    snapshot_members,
     source_of,
 )
 from harvester.store import Store
@@ -80,29 +79,28 @@ class PrismaReport:
         }
 
 
-def _cumulative(members: list[Member]) -> FlowCounts:
-    identified = Counter(source_of(w) for m in members for w in m.work_ids)
+Clusters = dict[str, tuple[str, ...]]  # cluster id -> record ids
+
+
+def _cumulative(clusters: Clusters) -> FlowCounts:
+    identified = Counter(source_of(w) for works in clusters.values() for w in works)
     total = sum(identified.values())
-    return FlowCounts(dict(sorted(identified.items())), total - len(members), len(members))
+    return FlowCounts(dict(sorted(identified.items())), total - len(clusters), len(clusters))
 
 
-def _update(
-    store: Store, snapshot_id: int, members: list[Member], before: list[Member]
-) -> UpdateCounts:
+def _update(store: Store, snapshot_id: int, clusters: Clusters, before: Clusters) -> UpdateCounts:
     info = snapshot_info(store, snapshot_id)
-    known = {w for m in before for w in m.work_ids}
-    new_works = [w for m in members for w in m.work_ids if w not in known]
-    old_clusters = {m.cluster_id for m in before}
+    known = {w for works in before.values() for w in works}
+    new_works = [w for works in clusters.values() for w in works if w not in known]
     # A cluster split off older records only would hold nothing new to screen.
     new_clusters = [
-        m
-        for m in members
-        if m.cluster_id not in old_clusters and any(w not in known for w in m.work_ids)
+        cid
+        for cid, works in clusters.items()
+        if cid not in before and any(w not in known for w in works)
     ]
-    current_works = {w for m in members for w in m.work_ids}
-    current_clusters = {m.cluster_id for m in members}
-    gone = [m for m in before if m.cluster_id not in current_clusters]
-    merged = sum(1 for m in gone if any(w in current_works for w in m.work_ids))
+    current_works = {w for works in clusters.values() for w in works}
+    gone = [works for cid, works in before.items() if cid not in clusters]
+    merged = sum(1 for works in gone if any(w in current_works for w in works))
     identified = Counter(source_of(w) for w in new_works)
     return UpdateCounts(
         snapshot_id=snapshot_id,
@@ -121,9 +119,9 @@ def _update(
 def prisma_report(store: Store, review_id: str, snapshot_id: int) -> PrismaReport:
     """Counts of every update of `review_id` up to `snapshot_id`, and the cumulative ones."""
     updates = []
-    before: list[Member] = []
+    before: Clusters = {}
     for sid in review_snapshots(store, review_id, up_to=snapshot_id):
-        members = snapshot_members(store, sid)
-        updates.append(_update(store, sid, members, before))
-        before = members
+        clusters = snapshot_clusters(store, sid)
+        updates.append(_update(store, sid, clusters, before))
+        before = clusters
     return PrismaReport(review_id, snapshot_id, updates, _cumulative(before))

@@ -12,7 +12,8 @@ from xml.sax.saxutils import escape
 
 from harvester.reporting.prisma import FlowCounts, PrismaReport
 
-WIDTH = 820
+BOX_A = 330  # narrowest "records identified" box; wider for long source names
+CHAR = 8.4  # average width of a 14px DejaVu Sans character, to size boxes to their text
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 LINE = 20
 BAND = "#cfe2f3"
@@ -67,32 +68,40 @@ def _band(x: float, y: float, h: float, label: str) -> list[str]:
     ]
 
 
-def _panel(y: float, heading: str, flow: FlowCounts, note: str) -> tuple[list[str], float]:
-    """One PRISMA identification flow starting at height `y`; returns (elements, bottom)."""
-    parts = [
-        f'<rect x="20" y="{y:.0f}" width="{WIDTH - 40}" height="30" fill="{HEADER}"/>',
-        _text(30, y + 20, heading, font_weight="bold"),
-    ]
-    identified = [
+def _identified(flow: FlowCounts) -> list[str]:
+    return [
         "Records identified from:",
         *(f"  {source} (n = {n:,})" for source, n in flow.identified.items()),
         f"  Total (n = {flow.identified_total:,})",
     ]
+
+
+def _panel(
+    y: float, width: float, heading: str, flow: FlowCounts, note: str
+) -> tuple[list[str], float]:
+    """One PRISMA identification flow starting at height `y`; returns (elements, bottom)."""
+    a_width = width - 490
+    b_left = 70 + a_width + 50
+    parts = [
+        f'<rect x="20" y="{y:.0f}" width="{width - 40:.0f}" height="30" fill="{HEADER}"/>',
+        _text(30, y + 20, heading, font_weight="bold"),
+    ]
+    identified = _identified(flow)
     top = y + 45
     a_height = max(130, LINE * len(identified) + 20)
     parts += _band(25, top, a_height, "Identification")
-    parts += _box(70, top, 330, a_height, identified)
+    parts += _box(70, top, a_width, a_height, identified)
     removed = [
         "Records removed before screening:",
         f"  Duplicate records removed (n = {flow.duplicates_removed:,})",
     ]
     b_top = top + (a_height - 70) / 2
-    parts += _box(450, b_top, 340, 70, removed)
-    parts += _arrow(400, b_top + 35, 450, b_top + 35)
+    parts += _box(b_left, b_top, 340, 70, removed)
+    parts += _arrow(70 + a_width, b_top + 35, b_left, b_top + 35)
     c_top = top + a_height + 45
     parts += _band(25, c_top, 90, "Screening")
-    parts += _box(70, c_top, 330, 90, ["Records to screen", f"  (n = {flow.to_screen:,})"])
-    parts += _arrow(235, top + a_height, 235, c_top)
+    parts += _box(70, c_top, a_width, 90, ["Records to screen", f"  (n = {flow.to_screen:,})"])
+    parts += _arrow(70 + a_width / 2, top + a_height, 70 + a_width / 2, c_top)
     bottom = c_top + 90
     if note:
         parts.append(_text(70, bottom + 22, note, font_style="italic", font_size="12"))
@@ -116,16 +125,18 @@ def prisma_svg(report: PrismaReport, title: str = "") -> str:
         note = f"Not harvested in this update: {', '.join(latest.failed_sources)}"
     elif latest.merged_away:
         note = f"{latest.merged_away:,} earlier records were merged with others"
-    panel, y = _panel(72, heading, latest.flow, note)
+    longest = max(len(line) for line in _identified(report.cumulative))
+    width = 490 + max(BOX_A, round(longest * CHAR) + 40)
+    panel, y = _panel(72, width, heading, latest.flow, note)
     parts += panel
     panel, y = _panel(
-        y, f"Cumulative: {number} update{'s' if number > 1 else ''}", report.cumulative, ""
+        y, width, f"Cumulative: {number} update{'s' if number > 1 else ''}", report.cumulative, ""
     )
     parts += panel
     body = "\n  ".join(parts)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{y:.0f}" '
-        f'viewBox="0 0 {WIDTH} {y:.0f}" font-family="{FONT}" font-size="14">\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y:.0f}" '
+        f'viewBox="0 0 {width} {y:.0f}" font-family="{FONT}" font-size="14">\n'
         f'  <rect width="100%" height="100%" fill="#ffffff"/>\n  {body}\n</svg>\n'
     )

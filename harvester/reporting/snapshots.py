@@ -146,15 +146,39 @@ def previous_snapshot(store: Store, snapshot_id: int) -> int | None:
     return int(value) if value is not None else None
 
 
-def snapshot_members(store: Store, snapshot_id: int) -> list[Member]:
-    return [
-        Member(cluster_id, tuple(work_ids), tuple(sources), json.loads(record))
+StoredMember = tuple[tuple[str, ...], tuple[str, ...], str]  # work ids, sources, record JSON
+
+
+def stored_members(store: Store, snapshot_id: int) -> dict[str, StoredMember]:
+    """Cluster id -> its members as stored, the record still JSON text (cheap to compare)."""
+    return {
+        cluster_id: (tuple(work_ids), tuple(sources), record)
         for cluster_id, work_ids, sources, record in store.rows(
             """SELECT cluster_id, work_ids, sources, record FROM snapshot_members
                WHERE snapshot_id = ? ORDER BY cluster_id""",
             [snapshot_id],
         )
-    ]
+    }
+
+
+def as_member(cluster_id: str, stored: StoredMember) -> Member:
+    work_ids, sources, record = stored
+    return Member(cluster_id, work_ids, sources, json.loads(record))
+
+
+def snapshot_members(store: Store, snapshot_id: int) -> list[Member]:
+    return [as_member(cid, stored) for cid, stored in stored_members(store, snapshot_id).items()]
+
+
+def snapshot_clusters(store: Store, snapshot_id: int) -> dict[str, tuple[str, ...]]:
+    """Cluster id -> its record ids, without parsing the stored records (for counting)."""
+    return {
+        cluster_id: tuple(work_ids)
+        for cluster_id, work_ids in store.rows(
+            "SELECT cluster_id, work_ids FROM snapshot_members WHERE snapshot_id = ?",
+            [snapshot_id],
+        )
+    }
 
 
 def export_record(member: Member) -> dict[str, Any]:
