@@ -76,6 +76,8 @@ class CursorPaginator:
     start: str = "*"
     # Crossref sends one scroll id for the whole walk; its end is the empty page.
     token_repeats: bool = False
+    # Europe PMC's last page echoes the cursor it was sent instead of omitting it.
+    echo_means_end: bool = False
 
     def first(self, request: Request) -> Request:
         return _with(request, **{self.param: self.start})
@@ -84,8 +86,7 @@ class CursorPaginator:
         token = page.next_token
         if not page.records or not token or state.exhausted():
             return None
-        if token == sent.params.get(self.param) and not self.token_repeats:
-            # Europe PMC echoes the cursor it was sent on the last page.
+        if self.echo_means_end and token == sent.params.get(self.param):
             return None
         if not self.token_repeats:
             state.remember(token)

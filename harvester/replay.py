@@ -3,7 +3,7 @@
 A recordings folder holds `routes.toml`::
 
     [[route]]
-    path = "/crossref/works"          # request path
+    path = "/crossref/works"          # request path ("*": any path)
     query = { cursor = "*" }          # parameters the request must carry (others are ignored)
     file = "crossref-page1.json"      # body, relative to the folder
     status = 200                      # default 200
@@ -50,7 +50,7 @@ class Route:
     path: str
     file: Path
     query: Mapping[str, str] = field(default_factory=dict)
-    method: str = "GET"
+    method: str = "GET"  # "*": any method
     status: int = 200
     content_type: str = "application/json"
     phase: int = 1
@@ -63,8 +63,8 @@ class Route:
 
     def matches(self, method: str, path: str, params: Mapping[str, str], phase: int) -> bool:
         return (
-            self.method == method
-            and self.path == path
+            self.method in (method, "*")
+            and self.path in (path, "*")
             and self.phase <= phase
             and all(params.get(k) == v for k, v in self.query.items())
         )
@@ -109,10 +109,15 @@ class ReplayServer:
     """Serve a recordings folder on 127.0.0.1 in a background thread."""
 
     def __init__(
-        self, folder: str | Path, *, port: int = 0, phase: int = 1, log: Path | None = None
+        self,
+        folder: str | Path | None = None,
+        *,
+        routes: list[Route] | None = None,
+        port: int = 0,
+        phase: int = 1,
+        log: Path | None = None,
     ) -> None:
-        self.folder = Path(folder)
-        self.routes = load_routes(self.folder)
+        self.routes = routes if routes is not None else load_routes(Path(folder or "."))
         self.phase = phase
         self.log = log
         self.requests: list[dict[str, Any]] = []
@@ -147,6 +152,13 @@ class ReplayServer:
 
     def serve_forever(self) -> None:
         self._httpd.serve_forever()
+
+    def reset(self) -> None:
+        """Forget hits and sequence positions: the next request starts the recordings over."""
+        with self._lock:
+            self._positions.clear()
+            for route in self.routes:
+                route.hits = 0
 
     def received(self, path: str | None = None) -> list[dict[str, Any]]:
         with self._lock:

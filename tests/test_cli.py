@@ -187,3 +187,33 @@ def test_connectors_list() -> None:
     listed = run_cli("connectors", "list")
     assert listed.returncode == 0
     assert "crossref" in listed.stdout and "OPENALEX_API_KEY" in listed.stdout
+
+
+def test_a_second_writer_gets_one_line_naming_the_holder(
+    tmp_path: Path, server: ReplayServer
+) -> None:
+    import subprocess
+    import sys
+
+    review = write_review(tmp_path / "review.toml", server.url)
+    db = tmp_path / "store.duckdb"
+    assert run_cli("run", review, "--db", db).returncode == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]);"
+            " print('ready', flush=True); time.sleep(30)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ready"
+        line = one_error_line(run_cli("run", review, "--db", db))
+        assert f"is locked by pid {holder.pid}" in line
+    finally:
+        holder.kill()
+        holder.wait()
