@@ -48,6 +48,8 @@ class Connector:
     page_size: ClassVar[int] = 100
     page_size_param: ClassVar[str | None] = None
     rate_limit: ClassVar[float] = 1.0  # requests per second, per host
+    # The higher rate some APIs grant a client that sends its key (PubMed: 3 -> 10 per second).
+    keyed_rate_limit: ClassVar[float | None] = None
     # Parameters whose values from translation and since-filter are joined, not replaced.
     joined_params: ClassVar[Mapping[str, str]] = {}
     # Environment variables holding an API key, and the parameter it travels in.
@@ -60,6 +62,8 @@ class Connector:
     ordered_by_update: ClassVar[bool] = False
     # Option keys a review file may set on a source of this kind, with their meaning.
     options: ClassVar[Mapping[str, str]] = {}
+    # Options that take one of a few words, and those words (checked when a review loads).
+    option_choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def __init__(
         self,
@@ -85,6 +89,15 @@ class Connector:
     def since_params(self, since: date) -> dict[str, str]:
         """Parameters asking only for records changed on or after `since`."""
         return {}
+
+    @classmethod
+    def setting_problems(cls, settings: Mapping[str, Any]) -> dict[str, str]:
+        """What is wrong with a review file's `options` values, by key (checked on load)."""
+        return {
+            key: f"must be one of {', '.join(choices)}"
+            for key, choices in cls.option_choices.items()
+            if key in settings and settings[key] not in choices
+        }
 
     def source_id(self, raw: Any) -> str:
         raise NotImplementedError
@@ -112,6 +125,12 @@ class Connector:
         return json.loads(payload)
 
     # ---- provided by the core ---------------------------------------------------------
+
+    def polite_rate(self) -> float:
+        """Requests per second this instance may send: the keyed rate once a key is set."""
+        if self.api_key and self.keyed_rate_limit:
+            return self.keyed_rate_limit
+        return self.rate_limit
 
     def first_request(self, query: Query, since: date | None = None) -> tuple[Request, Translation]:
         translation = self.translate(query)

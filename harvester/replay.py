@@ -172,12 +172,13 @@ class ReplayServer:
         tier = [r for r in candidates if (r.phase, len(r.query)) == best]
         with self._lock:
             if tier[0].restart:
-                self._positions = {k: v for k, v in self._positions.items() if k[0] != path}
+                self._positions = {k: v for k, v in self._positions.items() if k[0] != tier[0].path}
             if len(tier) == 1:
                 return tier[0]
             # Equal routes form a sequence served one per hit (the last one repeats): how a
             # Crossref scroll answers the same cursor with the next page each time.
-            key = (path, tuple(self.routes.index(r) for r in tier))
+            # Wildcard routes form one sequence whatever path asks (esearch, then efetch).
+            key = (tier[0].path, tuple(self.routes.index(r) for r in tier))
             position = self._positions.get(key, 0)
             self._positions[key] = position + 1
         return tier[min(position, len(tier) - 1)]

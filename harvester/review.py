@@ -291,6 +291,9 @@ def _sources(value: Any, problems: _Problems) -> list[SourceConfig]:
         source_query = entry.get("query")
         if source_query is not None and (not isinstance(source_query, str) or not source_query):
             bad("query", "must be non-empty text")
+        settings = {k: entry[k] for k in cls.options if k in entry}
+        for key, message in cls.setting_problems(settings).items():
+            bad(key, message)
         out.append(
             SourceConfig(
                 name=str(instance),
@@ -299,7 +302,7 @@ def _sources(value: Any, problems: _Problems) -> list[SourceConfig]:
                 max_records=max_records,
                 rate_limit=float(rate) if isinstance(rate, int | float) else None,
                 query=source_query,
-                settings={k: entry[k] for k in cls.options if k in entry},
+                settings=settings,
             )
         )
     return out

@@ -192,7 +192,7 @@ def harvest_source(
     )
     observer.source_started(source.name, result.query_sent)
     requests_before = http.requests_sent
-    rate = source.rate_limit or connector.rate_limit
+    rate = source.rate_limit or connector.polite_rate()
 
     def fetch(request: Request) -> Page:
         response = http.fetch(request, check=connector.check, rate_limit=rate)

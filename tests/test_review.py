@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from harvester.errors import ConfigError
+from harvester.registry import connectors
 from harvester.review import load_review
 from tests.conftest import ROOT
 
@@ -64,13 +65,14 @@ connector = "crosref"
 """,
     )
     found = problems(path)
+    known = ", ".join(connectors())
     expected = [
         "line 3: review.schedule: must be daily, weekly, monthly or a 5-field cron line",
         "line 4: review.colour: unknown key",
         "query.text: required",
         "line 7: query.years: starts after it ends (2024 > 2010)",
         "line 11: sources[1].max_records: must be a positive whole number",
-        "line 14: sources[2].connector: unknown connector 'crosref'; known: crossref, openalex",
+        f"line 14: sources[2].connector: unknown connector 'crosref'; known: {known}",
     ]
     for fragment in expected:
         assert any(fragment in p for p in found), (fragment, found)

@@ -145,8 +145,12 @@ class ConnectorConformance:
         first = self.make().parse_page(self.body(self.chain[0]))
         if not first.next_token:
             pytest.skip("the first recorded page carries no token")
+        names = [self.chain[0]] * 3
+        if getattr(paginator, "echo_means_end", False):
+            # An echoed token ends the walk by design; one coming back later is a loop.
+            names = [self.chain[0], self.chain[1], self.chain[0]]
         with pytest.raises(ProtocolError, match="same page token twice"):
-            self.walk([self.chain[0]] * 3, totals=False)
+            self.walk(names, totals=False)
 
     def test_every_record_maps_to_a_valid_work(self) -> None:
         connector = self.make()
