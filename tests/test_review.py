@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from harvester.errors import ConfigError
+from harvester.registry import connectors
 from harvester.review import load_review
 from tests.conftest import ROOT
 
@@ -70,7 +71,8 @@ connector = "crosref"
         "query.text: required",
         "line 7: query.years: starts after it ends (2024 > 2010)",
         "line 11: sources[1].max_records: must be a positive whole number",
-        "line 14: sources[2].connector: unknown connector 'crosref'; known: crossref, openalex",
+        "line 14: sources[2].connector: unknown connector 'crosref'; known: "
+        + ", ".join(connectors()),
     ]
     for fragment in expected:
         assert any(fragment in p for p in found), (fragment, found)
