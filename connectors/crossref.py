@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from harvester.connector import JsonConnector, dig
+from harvester.connector import JsonConnector, dig, short_text_error
 from harvester.mapping import date_parts_iso, first, person, strings
 from harvester.normalize import (
     clean_abstract,
@@ -60,8 +60,7 @@ class Crossref(JsonConnector):
 
     def api_error(self, body: bytes) -> str | None:
         if not body.lstrip().startswith(b"{"):
-            text = body.decode("utf-8", "replace").strip()
-            return text[:200] if text and len(text) < 200 and "\n" not in text else None
+            return short_text_error(body)
         data = self.load_json(body)
         if data.get("status") != "failed":
             return None

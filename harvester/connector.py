@@ -55,6 +55,7 @@ class Connector:
     # Environment variables holding an API key, and the parameter it travels in.
     api_key_env: ClassVar[tuple[str, ...]] = ()
     api_key_param: ClassVar[str | None] = None
+    api_key_header: ClassVar[str | None] = None  # or the header it travels in (x-api-key)
     contact_param: ClassVar[str | None] = None  # e.g. "mailto" for polite pools
     # Error messages that mean "slow down" even when the status says otherwise.
     throttle_markers: ClassVar[tuple[str, ...]] = ("rate limit",)
@@ -64,6 +65,8 @@ class Connector:
     options: ClassVar[Mapping[str, str]] = {}
     # Options that take one of a few words, and those words (checked when a review loads).
     option_choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    # The source has no single public address (OAI-PMH): every review source must name one.
+    requires_base_url: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -150,6 +153,12 @@ class Connector:
             params[self.api_key_param] = self.api_key
         return Request(self.endpoint, params), translation
 
+    def headers(self) -> dict[str, str]:
+        """Headers every request to this source carries (an API key sent as a header)."""
+        if self.api_key_header and self.api_key:
+            return {self.api_key_header: self.api_key}
+        return {}
+
     def pages(self, fetch: Fetch, first: Request) -> Iterator[tuple[Request, Page]]:
         """Walk the result pages. Override only for multi-step protocols."""
         state = PagingState()
@@ -192,6 +201,12 @@ def dig(data: Any, path: tuple[str, ...]) -> Any:
             return None
         data = data.get(key)
     return data
+
+
+def short_text_error(body: bytes) -> str | None:
+    """A short plain-text error body ("Resource not found.") as the message, else None."""
+    text = body.decode("utf-8", "replace").strip()
+    return text[:200] if text and len(text) < 200 and "\n" not in text else None
 
 
 class JsonConnector(Connector):

@@ -25,6 +25,7 @@ assert what a harvest asked for. Nothing here is used by a normal run.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import tomllib
@@ -37,6 +38,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from harvester.errors import ConfigError
 
+_SECRET = re.compile(r"key|auth|cookie|token", re.IGNORECASE)
 _TYPES = {
     ".json": "application/json",
     ".xml": "text/xml; charset=utf-8",
@@ -183,8 +185,17 @@ class ReplayServer:
             self._positions[key] = position + 1
         return tier[min(position, len(tier) - 1)]
 
-    def _record(self, method: str, path: str, params: Mapping[str, str], agent: str) -> None:
-        entry = {"method": method, "path": path, "params": dict(params), "user_agent": agent}
+    def _record(
+        self, method: str, path: str, params: Mapping[str, str], headers: Mapping[str, str]
+    ) -> None:
+        entry = {
+            "method": method,
+            "path": path,
+            "params": dict(params),
+            "user_agent": headers.get("user-agent", ""),
+            # Which headers came (an API key sent as one), never a secret's value.
+            "headers": {k: "***" if _SECRET.search(k) else v for k, v in headers.items()},
+        }
         with self._lock:
             self.requests.append(entry)
             if self.log:
@@ -211,7 +222,8 @@ class ReplayServer:
                 parts = urlsplit(self.path)
                 params = dict(parse_qsl(parts.query, keep_blank_values=True))
                 params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-                server._record(method, parts.path, params, self.headers.get("user-agent", ""))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                server._record(method, parts.path, params, headers)
                 route = server.choose(method, parts.path, params)
                 if route is None:
                     message = json.dumps({"error": f"no recorded response for {self.path}"})

@@ -288,6 +288,8 @@ def _sources(value: Any, problems: _Problems) -> list[SourceConfig]:
             not isinstance(base_url, str) or not re.match(r"^https?://", base_url)
         ):
             bad("base_url", "must start with http:// or https://")
+        elif base_url is None and cls.requires_base_url:
+            bad("base_url", f"required for {name}: the address of the source's endpoint")
         source_query = entry.get("query")
         if source_query is not None and (not isinstance(source_query, str) or not source_query):
             bad("query", "must be non-empty text")

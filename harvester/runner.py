@@ -195,7 +195,9 @@ def harvest_source(
     rate = source.rate_limit or connector.polite_rate()
 
     def fetch(request: Request) -> Page:
-        response = http.fetch(request, check=connector.check, rate_limit=rate)
+        response = http.fetch(
+            request, check=connector.check, rate_limit=rate, headers=connector.headers()
+        )
         return connector.parse_page(response.content)
 
     try:

@@ -73,8 +73,12 @@ def texts(
 
 
 def to_string(element: etree._Element) -> str:
-    """An element as a standalone XML string (how XML records are kept in raw_records)."""
-    return etree.tostring(element, encoding="unicode")
+    """An element as a standalone XML string (how XML records are kept in raw_records).
+
+    The whitespace after the element belongs to its parent: leaving it out keeps a record's
+    payload (and its checksum) the same wherever it sat on the page.
+    """
+    return etree.tostring(element, encoding="unicode", with_tail=False)
 
 
 def from_string(payload: str) -> etree._Element:
