@@ -15,7 +15,7 @@ Minimal example (see connectors/crossref.py for a real one)::
         records_at = ("results",)
         token_at = ("meta", "next_cursor")
 
-        def translate(self, query): return Translation({"q": query.text})
+        dialect = EUROPE_PMC        # how the review's query is written for this API
         def source_id(self, raw): return raw["id"]
         def to_work(self, raw): return Work(self.name, raw["id"], title=raw["title"])
 """
@@ -31,6 +31,7 @@ from harvester.errors import FatalAPIError, ProtocolError, RetriableAPIError
 from harvester.http import Request, Response, parse_retry_after
 from harvester.pagination import Page, Paginator, PagingState, SinglePage
 from harvester.query import Query, Translation
+from harvester.query.dialects import Dialect
 from harvester.work import Work
 
 # The core hands a connector this to fetch and parse one request (retries included).
@@ -60,6 +61,10 @@ class Connector:
     ordered_by_update: ClassVar[bool] = False
     # Option keys a review file may set on a source of this kind, with their meaning.
     options: ClassVar[Mapping[str, str]] = {}
+    # The API's query syntax, from harvester.query.dialects (docs/query-language.md), and
+    # parameters every search request carries besides the translated query.
+    dialect: ClassVar[Dialect | None] = None
+    base_params: ClassVar[Mapping[str, str]] = {}
 
     def __init__(
         self,
@@ -80,7 +85,10 @@ class Connector:
 
     def translate(self, query: Query) -> Translation:
         """Request parameters expressing `query`, with notes on what was approximated."""
-        raise NotImplementedError
+        if self.dialect is None:
+            raise NotImplementedError(f"{self.name}: declare a dialect or override translate")
+        translation = self.dialect.translate(query)
+        return translation.with_params(self.base_params) if self.base_params else translation
 
     def since_params(self, since: date) -> dict[str, str]:
         """Parameters asking only for records changed on or after `since`."""
