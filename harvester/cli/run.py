@@ -62,6 +62,7 @@ def summary_table(result: RunResult) -> Table:
         "updated",
         "already stored",
         "skipped",
+        "filtered out",
     ):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     table.add_column("note", overflow="fold")
@@ -76,6 +77,7 @@ def summary_table(result: RunResult) -> Table:
             f"{s.changed:,}",
             f"{s.unchanged:,}",
             f"{s.skipped:,}",
+            f"{s.filtered_out:,}",
             note,
         )
     return table
@@ -89,6 +91,12 @@ def closing_lines(result: RunResult) -> list[str]:
         lines.append(
             f"{fetched - new:,} of {fetched:,} records were already in the store and "
             "were updated in place: no record is stored twice."
+        )
+    rejected = sum(s.filtered_out for s in result.sources)
+    if rejected:
+        lines.append(
+            f"{rejected:,} records did not match the strategy as written (local filter): "
+            "they stay in the store but are not in the review's set."
         )
     snap = result.snapshot
     if snap is None:

@@ -190,7 +190,7 @@ class _Parser:
                 self.fail("* truncates the end of a word: write licens*, not lic*ense", at + star)
             stem = word.rstrip("*")
             if not _ALNUM.search(stem):
-                self.fail(f"{word!r} has no letters or digits to search for", at)
+                self.fail(f"'{word}' has no letters or digits to search for", at)
             words.append(stem)
             truncated.append(star != -1)
         if not words:

@@ -10,8 +10,11 @@ same records, so the local filter, applied afterwards, can restore the exact str
   ANDed: "one-stop service*" -> "one-stop" AND service*;
 * a NOT the API cannot place (arXiv's ANDNOT needs a term before it) is dropped.
 
-The one step that can lose records is truncation on an API without any: the stem is sent as a
-whole word, and the notes say so. Every replacement adds a plain note for the search log.
+Two steps can lose records, and their notes say so: truncation on an API without any (the stem
+is sent as a whole word), and a term whose fields the API covers only in part with no wider
+field to fall back on (title, abstract or keywords where keywords cannot be searched: the term
+is searched in title or abstract; dropping it instead would void its whole OR group). Every
+replacement adds a plain note for the search log.
 """
 
 from __future__ import annotations
@@ -74,6 +77,13 @@ class Relaxed:
         items = self.kinds.setdefault(head, [])
         if item is not None and item not in items:
             items.append(item)
+
+    def absorb(self, other: Relaxed) -> None:
+        """Take over `other`'s notes, merging the terms of notes of the same kind."""
+        for head, items in other.kinds.items():
+            self.note(head)
+            for item in items:
+                self.note(head, item)
 
     @property
     def notes(self) -> list[str]:
@@ -158,6 +168,15 @@ class _Fitter:
                     shown,
                 )
                 return self.used(replace(term, fields=best))
+            if maximal:
+                # Dropping the term would let one keyword-only synonym void a whole OR group.
+                self.out.note(
+                    f"{self.source} cannot search {describe(wanted - covered)}, so these terms "
+                    f"are searched in {describe(covered)} only and records having them only in "
+                    f"{describe(wanted - covered)} may be missed",
+                    shown,
+                )
+                return any_of([self.used(replace(term, fields=f)) for f in maximal])
             self.out.note(
                 f"{self.source} cannot search {describe(wanted)}, so these terms are left out "
                 "of the request",

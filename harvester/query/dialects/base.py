@@ -16,9 +16,7 @@ from harvester.query.model import Query, Translation
 from harvester.query.nodes import TRUE, And, Const, Node, Not, Or, Term, terms
 from harvester.query.relax import Capabilities, relax
 
-LOCAL_FILTER_NOTE = (
-    "the local filter applies the strategy as written to every record this source returns"
-)
+LOCAL_FILTER_NOTE = "every record this source returns is checked against the strategy as written"
 
 
 class UntranslatableQuery(ConfigError):

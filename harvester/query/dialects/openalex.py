@@ -79,8 +79,7 @@ class OpenAlexDialect:
                 fitted = relax(part, _WIDE, f"{self.title} (in one filter)", place=False)
                 fitted.note(f"{short(part)} mixes fields, so it is searched in title or abstract")
                 used = {TITLE_ABSTRACT}
-            for note in fitted.notes:
-                out.note(note)
+            out.absorb(fitted)
             if fitted.node != TRUE and used:
                 groups.setdefault(used.pop(), []).append(fitted.node)
         filters = []
