@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from benchmarks import store_writes
+from benchmarks import local_filter, store_writes
 
 
 def main() -> None:
     store_writes.main()
+    local_filter.main()
 
 
 if __name__ == "__main__":

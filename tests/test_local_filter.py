@@ -218,3 +218,15 @@ def test_the_filter_agrees_with_a_reference_evaluator(tree: Node, batch: list[Wo
     keep = local_filter(Query(to_text(tree)))
     for record in batch:
         assert keep(record) == reference(tree, record), (to_text(tree), record)
+
+
+TRICKY = ["e", "I", "s", "\u0301", "\u0307", "\u030c", "Σ", "ß", "İ", "ǰ", "\u212a", "ﬁ", "Ⅱ", " "]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet=st.sampled_from(TRICKY))))
+def test_folding_by_runs_equals_folding_the_whole_text(text: str) -> None:
+    from harvester.normalize import strip_markup
+    from harvester.query.local_filter import words
+
+    assert words(text) == tuple(re.findall(r"[^\W_]+", fold(strip_markup(text))))

@@ -206,3 +206,19 @@ def test_the_query_language_doc_names_every_dialect_and_field_tag() -> None:
         assert f"[{tag}]" in doc, tag
     for prefix in PREFIXES:
         assert f"`{prefix}:" in doc, prefix
+
+
+def test_an_api_without_truncation_gets_the_stem_and_a_warning() -> None:
+    from harvester.query.nodes import TITLE_ABSTRACT
+    from harvester.query.parser import parse
+    from harvester.query.relax import Capabilities, Target
+
+    caps = Capabilities(targets={TITLE_ABSTRACT: Target("{}")}, wildcard=False)
+    fitted = relax(parse('"online licens*" OR izin'), caps, "Plain")
+    assert fitted.node == parse("(online AND licens) OR izin")
+    assert fitted.notes == [
+        "Plain cannot truncate inside a phrase, so these phrases are sent as their words ANDed: "
+        '"online licens*" as online AND licens*',
+        "Plain has no truncation, so these stems are sent as whole words and records using only "
+        "longer forms may be missed: licens*",
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 TITLE = "title"
 ABSTRACT = "abstract"
@@ -30,8 +30,6 @@ class Term:
     words: tuple[str, ...]
     truncated: tuple[bool, ...]
     fields: Fields = DEFAULT_FIELDS
-    # Where the term sits in the query text, for error messages; not part of its identity.
-    start: int = field(default=0, compare=False)
 
     @property
     def plain(self) -> bool:
@@ -78,32 +76,26 @@ Node = Term | And | Or | Not | Const
 
 def all_of(children: Sequence[Node]) -> Node:
     """AND of `children`, flattened and simplified (TRUE drops out, FALSE wins)."""
-    flat: list[Node] = []
-    for child in children:
-        if child == FALSE:
-            return FALSE
-        if child == TRUE:
-            continue
-        flat.extend(child.children if isinstance(child, And) else (child,))
-    unique = tuple(dict.fromkeys(flat))
-    if not unique:
-        return TRUE
-    return unique[0] if len(unique) == 1 else And(unique)
+    return _join(children, And, unit=TRUE)
 
 
 def any_of(children: Sequence[Node]) -> Node:
     """OR of `children`, flattened and simplified (FALSE drops out, TRUE wins)."""
+    return _join(children, Or, unit=FALSE)
+
+
+def _join(children: Sequence[Node], kind: type[And] | type[Or], unit: Const) -> Node:
     flat: list[Node] = []
     for child in children:
-        if child == TRUE:
-            return TRUE
-        if child == FALSE:
+        if isinstance(child, Const):
+            if child != unit:
+                return child
             continue
-        flat.extend(child.children if isinstance(child, Or) else (child,))
+        flat.extend(child.children if isinstance(child, kind) else (child,))
     unique = tuple(dict.fromkeys(flat))
     if not unique:
-        return FALSE
-    return unique[0] if len(unique) == 1 else Or(unique)
+        return unit
+    return unique[0] if len(unique) == 1 else kind(unique)
 
 
 def negate(child: Node) -> Node:

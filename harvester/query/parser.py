@@ -195,7 +195,7 @@ class _Parser:
             truncated.append(star != -1)
         if not words:
             self.fail("empty phrase", token)
-        return Term(tuple(words), tuple(truncated), _UNSET, start=token.start)
+        return Term(tuple(words), tuple(truncated), _UNSET)
 
 
 def _with_fields(node: Node, fields: Fields) -> Node:

@@ -156,8 +156,8 @@ class _Fitter:
         maximal = [f for f in inside if not any(f < g for g in inside)]
         covered = frozenset().union(*maximal) if maximal else frozenset()
         if covered == wanted:
-            return any_of([self.used(replace(term, fields=f)) for f in maximal])
-        shown = term.display()
+            return self.within(term, maximal)
+        shown, missing = term.display(), describe(wanted - covered)
         if positive:
             wider = [f for f in targets if f >= wanted]
             if wider:
@@ -171,31 +171,30 @@ class _Fitter:
             if maximal:
                 # Dropping the term would let one keyword-only synonym void a whole OR group.
                 self.out.note(
-                    f"{self.source} cannot search {describe(wanted - covered)}, so these terms "
-                    f"are searched in {describe(covered)} only and records having them only in "
-                    f"{describe(wanted - covered)} may be missed",
+                    f"{self.source} cannot search {missing}, so these terms are searched in "
+                    f"{describe(covered)} only and records having them only in {missing} "
+                    "may be missed",
                     shown,
                 )
-                return any_of([self.used(replace(term, fields=f)) for f in maximal])
+                return self.within(term, maximal)
+        elif maximal:
             self.out.note(
-                f"{self.source} cannot search {describe(wanted)}, so these terms are left out "
-                "of the request",
+                f"{self.source} cannot search {missing}, so these exclusions (NOT) only look "
+                f"at {describe(covered)}",
                 shown,
             )
-            return TRUE
-        if maximal:
-            self.out.note(
-                f"{self.source} cannot search {describe(wanted - covered)}, so these "
-                f"exclusions (NOT) only look at {describe(covered)}",
-                shown,
-            )
-            return any_of([self.used(replace(term, fields=f)) for f in maximal])
+            return self.within(term, maximal)
+        what = "terms are" if positive else "exclusions (NOT) are"
         self.out.note(
-            f"{self.source} cannot search {describe(wanted)}, so these exclusions (NOT) are "
-            "left out of the request",
+            f"{self.source} cannot search {describe(wanted)}, so these {what} left out of the "
+            "request",
             shown,
         )
-        return FALSE
+        return TRUE if positive else FALSE
+
+    def within(self, term: Term, parts: list[Fields]) -> Node:
+        """The term searched in each of `parts`, ORed."""
+        return any_of([self.used(replace(term, fields=f)) for f in parts])
 
     def used(self, term: Term) -> Term:
         note = self.caps.targets[term.fields].note
