@@ -14,8 +14,8 @@ Minimal example (see connectors/crossref.py for a real one)::
         paginator = CursorPaginator()
         records_at = ("results",)
         token_at = ("meta", "next_cursor")
+        dialect = EUROPE_PMC  # how the review's strategy is written for this API
 
-        dialect = EUROPE_PMC        # how the review's query is written for this API
         def source_id(self, raw): return raw["id"]
         def to_work(self, raw): return Work(self.name, raw["id"], title=raw["title"])
 """

@@ -104,7 +104,8 @@ def closing_lines(result: RunResult) -> list[str]:
     else:
         lines.append(
             f"Snapshot {snap.snapshot_id}: {snap.clusters:,} unique records from "
-            f"{snap.records:,} retrieved ({snap.duplicates:,} duplicates removed), "
+            f"{snap.records:,} {'matching' if rejected else 'retrieved'} "
+            f"({snap.duplicates:,} duplicates removed), "
             f"{snap.new_clusters:,} new since the previous snapshot."
         )
     return lines
