@@ -284,9 +284,8 @@ def _place(
     node: Node, caps: Capabilities, source: str, out: Relaxed, positive: bool, allowed: bool
 ) -> Node:
     if isinstance(node, Not):
-        inner = _place_negations(node.child, caps, source, out, not positive)
         if allowed or caps.universe is not None:
-            return negate(inner)
+            return negate(_place_negations(node.child, caps, source, out, not positive))
         out.note(
             f"{source} can only exclude records beside a term they must contain, so these "
             "exclusions are left out of the request",

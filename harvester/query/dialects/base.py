@@ -8,12 +8,12 @@ capabilities (`harvester.query.relax`), writes it out and says what was approxim
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from harvester.errors import ConfigError
 from harvester.query.model import Query, Translation
-from harvester.query.nodes import TRUE, And, Const, Node, Not, Or, Term, terms
+from harvester.query.nodes import TRUE, And, Const, Node, Not, Or, Term
 from harvester.query.relax import Capabilities, relax
 
 LOCAL_FILTER_NOTE = "every record this source returns is checked against the strategy as written"
@@ -76,9 +76,6 @@ class BooleanDialect:
     years: YearRange | None = None
     # Said whenever the API searches more loosely than written (stemming), so never exact.
     loose: str | None = None
-    # Said whenever the strategy uses truncation, for APIs whose truncation is uncertain.
-    truncation_note: str | None = None
-    extra_notes: tuple[str, ...] = field(default=())
 
     def translate(self, query: Query) -> Translation:
         fitted = relax(query.ast, self.caps, self.title)
@@ -96,11 +93,8 @@ class BooleanDialect:
             else:
                 text = clause
         params = {self.param: text, **params}
-        if self.truncation_note and any(any(t.truncated) for t, _ in terms(fitted.node)):
-            notes.append(self.truncation_note)
         if self.loose:
             notes.append(self.loose)
-        notes.extend(self.extra_notes)
         return Translation(params, tuple(notes), exact=not notes)
 
     # ---- writing the fitted tree out --------------------------------------------------
