@@ -11,6 +11,7 @@ from harvester.mapping import names, strings
 from harvester.normalize import clean_abstract, clean_text, clean_title, normalize_doi, parse_year
 from harvester.pagination import OffsetPaginator, Page
 from harvester.query import Query, Translation
+from harvester.query.dialects import ARXIV
 from harvester.work import Work
 from harvester.xml import from_string, parse_xml, text, texts, to_string
 
@@ -19,9 +20,6 @@ NS = {
     "arxiv": "http://arxiv.org/schemas/atom",
     "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
 }
-# Words and "phrases" that are neither operators nor already fielded ("ti:x") get "all:".
-_BARE = re.compile(r'(?<![\w:"])("[^"]*"|[^\s()":]+)(?![\w:])')
-_OPERATORS = {"AND", "OR", "ANDNOT"}
 # The documented date fields; the search sorts on the one the since filter uses.
 SINCE_FIELDS = ("submittedDate", "lastUpdatedDate")
 
@@ -45,25 +43,16 @@ class ArXiv(Connector):
     page_size_param = "max_results"
     rate_limit = 1 / 3  # arXiv asks for one request every three seconds
     joined_params: ClassVar[dict[str, str]] = {"search_query": " AND "}
+    dialect = ARXIV
     option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"since_field": SINCE_FIELDS}
     options: ClassVar[dict[str, str]] = {
         "since_field": "submittedDate (default: new preprints) or lastUpdatedDate",
     }
 
     def translate(self, query: Query) -> Translation:
-        text = re.sub(r"\b(?:AND\s+)?NOT\b", "ANDNOT", " ".join(query.text.split()))
-        search = _BARE.sub(lambda m: m[0] if m[0] in _OPERATORS else f"all:{m[0]}", text)
-        search = f"({search.replace('*', '')})"
-        if query.year_from or query.year_to:
-            low, high = query.year_from or 1991, query.year_to or 3000
-            search += f" AND submittedDate:[{low}01010000 TO {high}12312359]"
-        field = self._since_field()
-        params = {"search_query": search, "sortBy": field, "sortOrder": "ascending"}
-        note = (
-            "The strategy is sent in arXiv's search_query, every bare term searched in all "
-            "fields; arXiv has no truncation, so '*' was dropped."
-        )
-        return Translation(params, notes=(note,), exact=False)
+        # Sorted on the since filter's date field, so offsets hold while new preprints arrive.
+        order = {"sortBy": self._since_field(), "sortOrder": "ascending"}
+        return super().translate(query).with_params(order)
 
     def since_params(self, since: date) -> dict[str, str]:
         return {"search_query": f"{self._since_field()}:[{since:%Y%m%d}0000 TO 300012312359]"}

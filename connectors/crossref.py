@@ -16,7 +16,7 @@ from harvester.normalize import (
     parse_year,
 )
 from harvester.pagination import CursorPaginator
-from harvester.query import Query, Translation
+from harvester.query.dialects import CROSSREF
 from harvester.work import Work
 
 RETRACTION_TYPES = {"retraction", "withdrawal", "removal"}
@@ -37,23 +37,10 @@ class Crossref(JsonConnector):
     single_record_key = "DOI"
     joined_params: ClassVar[dict[str, str]] = {"filter": ","}
     contact_param = "mailto"
+    dialect = CROSSREF  # no Boolean search: a broad query.bibliographic
     # Sorting by index date lets each committed page move the watermark safely.
+    base_params: ClassVar[dict[str, str]] = {"sort": "indexed", "order": "asc"}
     ordered_by_update = True
-
-    def translate(self, query: Query) -> Translation:
-        params = {"query.bibliographic": " ".join(query.terms()), "sort": "indexed", "order": "asc"}
-        filters = []
-        if query.year_from:
-            filters.append(f"from-pub-date:{query.year_from}")
-        if query.year_to:
-            filters.append(f"until-pub-date:{query.year_to}")
-        if filters:
-            params["filter"] = ",".join(filters)
-        note = (
-            "Crossref has no Boolean search: every term is sent as one broad "
-            "query.bibliographic; the local filter applies the exact strategy."
-        )
-        return Translation(params, notes=(note,), exact=False)
 
     def since_params(self, since: date) -> dict[str, str]:
         return {"filter": f"from-index-date:{since.isoformat()}"}

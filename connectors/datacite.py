@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from connectors.elastic import query_string, range_clause
+from connectors.elastic import range_clause
 from harvester.connector import JsonConnector, dig, short_text_error
 from harvester.mapping import first, person, strings, type_name
 from harvester.normalize import clean_abstract, clean_text, clean_title, normalize_doi, parse_year
 from harvester.pagination import NextLinkPaginator
-from harvester.query import Query, Translation
+from harvester.query.dialects import DATACITE
 from harvester.work import Work
 
 
@@ -30,9 +30,7 @@ class DataCite(JsonConnector):
     total_at = ("meta", "total")
     single_record_key = "attributes"
     joined_params: ClassVar[dict[str, str]] = {"query": " AND "}
-
-    def translate(self, query: Query) -> Translation:
-        return query_string(query, source="DataCite", param="query", year_field="publicationYear")
+    dialect = DATACITE
 
     def since_params(self, since: date) -> dict[str, str]:
         return {"query": range_clause("updated", since.isoformat())}

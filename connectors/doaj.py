@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from connectors.elastic import query_string, range_clause
+from connectors.elastic import range_clause
 from harvester.connector import JsonConnector
 from harvester.http import Request
 from harvester.mapping import first, id_map, names, strings
@@ -21,6 +21,7 @@ from harvester.normalize import (
 )
 from harvester.pagination import PageNumberPaginator
 from harvester.query import Query, Translation
+from harvester.query.dialects import DOAJ as DOAJ_SYNTAX
 from harvester.work import Work
 
 QUERY = "query"  # travels in the URL path, not as a parameter
@@ -39,13 +40,9 @@ class Doaj(JsonConnector):
     total_at = ("total",)
     single_record_key = "bibjson"
     joined_params: ClassVar[dict[str, str]] = {QUERY: " AND "}
-
-    def translate(self, query: Query) -> Translation:
-        # Oldest first: pages stay put while new articles are added at the end.
-        oldest_first = {"sort": "created_date:asc"}
-        return query_string(
-            query, source="DOAJ", param=QUERY, year_field="bibjson.year", extra=oldest_first
-        )
+    dialect = DOAJ_SYNTAX
+    # Oldest first: pages stay put while new articles are added at the end.
+    base_params: ClassVar[dict[str, str]] = {"sort": "created_date:asc"}
 
     def since_params(self, since: date) -> dict[str, str]:
         return {QUERY: range_clause("last_updated", since.isoformat())}

@@ -19,7 +19,7 @@ from harvester.normalize import (
     parse_year,
 )
 from harvester.pagination import CursorPaginator, Page
-from harvester.query import Query, Translation
+from harvester.query.dialects import EUROPE_PMC
 from harvester.work import Work
 
 # Search fields for "records since" (Europe PMC Web Service Reference 6.9 and its field list):
@@ -48,22 +48,13 @@ class EuropePMC(JsonConnector):
     token_at = ("nextCursorMark",)
     total_at = ("hitCount",)
     joined_params: ClassVar[dict[str, str]] = {"query": " AND "}
+    dialect = EUROPE_PMC
+    base_params: ClassVar[dict[str, str]] = {"format": "json", "resultType": "core"}
     contact_param = "email"
     option_choices: ClassVar[dict[str, tuple[str, ...]]] = {"since_field": SINCE_FIELDS}
     options: ClassVar[dict[str, str]] = {
         "since_field": "FIRST_IDATE (default: newly indexed), UPDATE_DATE or CREATION_DATE",
     }
-
-    def translate(self, query: Query) -> Translation:
-        text = f"({' '.join(query.text.split())})"
-        if query.year_from or query.year_to:
-            text += f" AND PUB_YEAR:[{query.year_from or 1000} TO {query.year_to or 3000}]"
-        note = (
-            "The strategy is sent as written in Europe PMC's query; Europe PMC reads it with its "
-            "own search syntax, so hits may differ from the strategy's intent."
-        )
-        params = {"query": text, "format": "json", "resultType": "core"}
-        return Translation(params, notes=(note,), exact=False)
 
     def since_params(self, since: date) -> dict[str, str]:
         field = self.settings.get("since_field", SINCE_FIELDS[0])

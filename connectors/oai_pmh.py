@@ -23,6 +23,7 @@ from harvester.errors import SkippableRecordError
 from harvester.http import Response
 from harvester.pagination import Page, TokenPaginator
 from harvester.query import Query, Translation
+from harvester.query.dialects import OAI_PMH
 from harvester.work import Work
 from harvester.xml import from_string, to_string
 
@@ -51,6 +52,7 @@ class OaiPmh(Connector):
     title = "OAI-PMH repository (OJS journals, Zenodo, ...)"
     base_url = "https://zenodo.org/oai2d"  # an example: every source names its own endpoint
     requires_base_url = True
+    dialect = OAI_PMH
     paginator = TokenPaginator()
     rate_limit = 1.0
     options: ClassVar[dict[str, str]] = {
@@ -73,11 +75,7 @@ class OaiPmh(Connector):
         for key in ("from", "until"):
             if key in self.settings:
                 params[key] = stamp(self.settings[key])
-        note = (
-            "OAI-PMH has no search: the repository's records are harvested by datestamp and the "
-            "local filter applies the query."
-        )
-        return Translation(params, notes=(note,), exact=False)
+        return super().translate(query).with_params(params)
 
     def since_params(self, since: date) -> dict[str, str]:
         asked = since.isoformat()

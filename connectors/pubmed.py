@@ -14,7 +14,7 @@ from harvester.connector import Connector, Fetch
 from harvester.errors import ProtocolError
 from harvester.http import Request
 from harvester.pagination import Page
-from harvester.query import Query, Translation
+from harvester.query.dialects import PUBMED
 from harvester.work import Work
 from harvester.xml import from_string, parse_xml, to_string
 
@@ -26,23 +26,19 @@ class PubMed(Connector):
     path = "/esearch.fcgi"
     page_size = 500  # articles per efetch
     rate_limit, keyed_rate_limit = 3.0, 10.0
+    dialect = PUBMED
+    base_params: ClassVar[dict[str, str]] = {
+        "db": "pubmed",
+        "usehistory": "y",
+        "retmax": "0",
+        "tool": "harvester",
+    }
     api_key_env = ("NCBI_API_KEY",)
     api_key_param = "api_key"
     contact_param = "email"
     # NCBI answers over-limit with status 200 (or 429); "backend failed" passes with a retry.
     throttle_markers = ("rate limit", "backend failed")
     options: ClassVar[dict[str, str]] = {"batch_size": "articles per efetch request (500)"}
-
-    def translate(self, query: Query) -> Translation:
-        term = " ".join(query.text.split())
-        if query.year_from or query.year_to:
-            term = f"({term}) AND {query.year_from or 1000}:{query.year_to or 3000}[dp]"
-        params = {"db": "pubmed", "term": term, "usehistory": "y", "retmax": "0"}
-        note = (
-            "The strategy is sent as written in PubMed's term; PubMed applies its own field "
-            "mapping and truncation rules, so hits may differ from the strategy's intent."
-        )
-        return Translation({**params, "tool": "harvester"}, notes=(note,), exact=False)
 
     def since_params(self, since: date) -> dict[str, str]:
         window = {"mindate": f"{since:%Y/%m/%d}", "maxdate": f"{OPEN_END:%Y/%m/%d}"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from harvester.connector import JsonConnector
 from harvester.mapping import first, id_map, names, type_name
@@ -17,7 +17,7 @@ from harvester.normalize import (
     parse_year,
 )
 from harvester.pagination import CursorPaginator
-from harvester.query import Query, Translation
+from harvester.query.dialects import SEMANTIC_SCHOLAR
 from harvester.work import Work
 
 FIELDS = (
@@ -33,6 +33,8 @@ def pmcid(value: Any) -> str | None:
 
 class SemanticScholar(JsonConnector):
     name = "semantic_scholar"
+    dialect = SEMANTIC_SCHOLAR
+    base_params: ClassVar[dict[str, str]] = {"fields": FIELDS}
     title = "Semantic Scholar"
     base_url = "https://api.semanticscholar.org/graph/v1"
     path = "/paper/search/bulk"
@@ -45,16 +47,6 @@ class SemanticScholar(JsonConnector):
     single_record_key = "paperId"
     api_key_env = ("S2_API_KEY", "SEMANTIC_SCHOLAR_API_KEY")
     api_key_header = "x-api-key"
-
-    def translate(self, query: Query) -> Translation:
-        params = {"query": query.text, "fields": FIELDS}
-        if query.year_from or query.year_to:
-            params["year"] = f"{query.year_from or ''}-{query.year_to or ''}"
-        note = (
-            "Bulk search reads +, | and - as AND, OR and NOT; the strategy is sent as written, "
-            "so the local filter applies the exact strategy."
-        )
-        return Translation(params, notes=(note,), exact=False)
 
     def since_params(self, since: date) -> dict[str, str]:
         # There is no "changed since" filter: ask for papers published since (open-ended range).

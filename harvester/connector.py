@@ -14,8 +14,8 @@ Minimal example (see connectors/crossref.py for a real one)::
         paginator = CursorPaginator()
         records_at = ("results",)
         token_at = ("meta", "next_cursor")
+        dialect = EUROPE_PMC  # how the review's strategy is written for this API
 
-        def translate(self, query): return Translation({"q": query.text})
         def source_id(self, raw): return raw["id"]
         def to_work(self, raw): return Work(self.name, raw["id"], title=raw["title"])
 """
@@ -31,6 +31,7 @@ from harvester.errors import FatalAPIError, ProtocolError, RetriableAPIError
 from harvester.http import Request, Response, parse_retry_after
 from harvester.pagination import Page, Paginator, PagingState, SinglePage
 from harvester.query import Query, Translation
+from harvester.query.dialects import Dialect
 from harvester.work import Work
 
 # The core hands a connector this to fetch and parse one request (retries included).
@@ -67,6 +68,10 @@ class Connector:
     option_choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     # The source has no single public address (OAI-PMH): every review source must name one.
     requires_base_url: ClassVar[bool] = False
+    # The API's query syntax, from harvester.query.dialects (docs/query-language.md), and
+    # parameters every search request carries besides the translated query.
+    dialect: ClassVar[Dialect | None] = None
+    base_params: ClassVar[Mapping[str, str]] = {}
 
     def __init__(
         self,
@@ -87,7 +92,10 @@ class Connector:
 
     def translate(self, query: Query) -> Translation:
         """Request parameters expressing `query`, with notes on what was approximated."""
-        raise NotImplementedError
+        if self.dialect is None:
+            raise NotImplementedError(f"{self.name}: declare a dialect or override translate")
+        translation = self.dialect.translate(query)
+        return translation.with_params(self.base_params) if self.base_params else translation
 
     def since_params(self, since: date) -> dict[str, str]:
         """Parameters asking only for records changed on or after `since`."""
@@ -142,7 +150,12 @@ class Connector:
             for key, value in part.items():
                 joiner = self.joined_params.get(key)
                 if joiner and params.get(key):
-                    params[key] = f"{params[key]}{joiner}{value}"
+                    joined = (
+                        (_grouped(params[key]), _grouped(value))
+                        if joiner.strip()
+                        else (params[key], value)
+                    )
+                    params[key] = joiner.join(joined)
                 else:
                     params[key] = value
         if self.page_size_param:
@@ -192,6 +205,24 @@ class Connector:
         if message:
             raise FatalAPIError(f"API error: {message}", source=self.instance)
         return [self.to_work(raw) for raw in self.parse_page(body).records]
+
+
+def _grouped(expression: str) -> str:
+    """`expression` in brackets when an OR at its top level would bind wrongly once ANDed.
+
+    "a OR b" joined with a date filter must be "(a OR b) AND date", not "a OR (b AND date)".
+    """
+    depth, quoted = 0, False
+    for index, char in enumerate(expression):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "([":
+            depth += 1
+        elif not quoted and char in ")]":
+            depth -= 1
+        elif not quoted and depth == 0 and expression.startswith((" OR ", " | "), index):
+            return f"({expression})"
+    return expression
 
 
 def dig(data: Any, path: tuple[str, ...]) -> Any:

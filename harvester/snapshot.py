@@ -123,11 +123,18 @@ def create_snapshot(
             )
         )
     records = sum(per_source.values())
+    rejected = store.rows(
+        """SELECT source, count(*) FROM review_records
+           WHERE review_id = ? AND NOT matched GROUP BY source ORDER BY source""",
+        [review.id],
+    )
     counts = {
         "identified": dict(sorted(per_source.items())),
         "records": records,
         "duplicates_removed": records - len(clusters),
         "clusters": len(clusters),
+        # Retrieved and stored, but not matching the strategy as written (local filter).
+        "filtered_out": {source: int(n) for source, n in rejected},
         # A snapshot after a partial run says which sources it lacks.
         "failed_sources": sorted(failed_sources or []),
     }

@@ -80,7 +80,8 @@ def test_query_translation() -> None:
     query = Query('("one-stop service*" OR ti:licensing) AND NOT kota* AND (a OR b)', 2010, 2026)
     request, translation = ArXiv().first_request(query, date(2026, 1, 5))
     assert request.params["search_query"] == (
-        '((all:"one-stop service" OR ti:licensing) ANDNOT all:kota AND (all:a OR all:b))'
+        '(((((ti:"one-stop" OR abs:"one-stop") AND (ti:service* OR abs:service*)) OR ti:licensing)'
+        " AND (ti:a OR abs:a OR ti:b OR abs:b)) ANDNOT (ti:kota* OR abs:kota*))"
         " AND submittedDate:[201001010000 TO 202612312359]"
         " AND submittedDate:[202601050000 TO 300012312359]"
     )
@@ -109,7 +110,7 @@ def test_offset_harvest_through_the_replay_server(store: Store, tmp_path: Path) 
     assert [(r.status, r.records, r.requests) for r in results] == [("ok", 30, 4)] * 2
     assert store.value("SELECT count(*) FROM raw_records") == 30
     assert [r["params"]["start"] for r in asked] == list(bodies) * 2
-    assert asked[0]["params"]["search_query"] == "(all:testing)"
+    assert asked[0]["params"]["search_query"] == "ti:testing OR abs:testing"
     assert asked[4]["params"]["search_query"] == (
-        "(all:testing) AND submittedDate:[202602270000 TO 300012312359]"
+        "(ti:testing OR abs:testing) AND submittedDate:[202602270000 TO 300012312359]"
     )

@@ -106,10 +106,11 @@ def test_core_record() -> None:
 def test_query_years_and_since_fields() -> None:
     request, translation = EuropePMC().first_request(Query("a OR b", 2010, 2026), date(2026, 1, 5))
     assert request.params["query"] == (
-        "(a OR b) AND PUB_YEAR:[2010 TO 2026] AND FIRST_IDATE:[2026-01-05 TO 3000-12-31]"
+        "(TITLE_ABS:a OR TITLE_ABS:b) AND PUB_YEAR:[2010 TO 2026]"
+        " AND FIRST_IDATE:[2026-01-05 TO 3000-12-31]"
     )
     assert (request.params["resultType"], request.params["pageSize"]) == ("core", "1000")
-    assert not translation.exact
+    assert translation.exact  # plain words in title/abstract: Europe PMC searches them as asked
     updated = EuropePMC(settings={"since_field": "UPDATE_DATE"}).since_params(date(2026, 1, 5))
     assert updated == {"query": "UPDATE_DATE:[2026-01-05 TO 3000-12-31]"}
 
@@ -147,5 +148,7 @@ def test_cursor_harvest_ends_on_the_empty_page_and_reruns_since_the_watermark(
     assert [(r.status, r.records, r.requests) for r in results] == [("ok", 200, 3)] * 2
     assert store.value("SELECT count(*) FROM raw_records") == 200
     assert [r["params"]["cursorMark"] for r in asked] == tokens * 2
-    assert asked[0]["params"]["query"] == "(cancer)"
-    assert asked[3]["params"]["query"] == "(cancer) AND FIRST_IDATE:[2026-02-27 TO 3000-12-31]"
+    assert asked[0]["params"]["query"] == "TITLE_ABS:cancer"
+    assert (
+        asked[3]["params"]["query"] == "TITLE_ABS:cancer AND FIRST_IDATE:[2026-02-27 TO 3000-12-31]"
+    )

@@ -62,9 +62,10 @@ def server() -> Iterator[ReplayServer]:
 def review_file(tmp_path: Path, url: str) -> Path:
     path = tmp_path / "review.toml"
     path.write_text(
-        '[review]\nid = "oai"\noverlap_days = 2\n[query]\ntext = "open data"\n'
+        '[review]\nid = "oai"\noverlap_days = 2\n[query]\ntext = \'"open data"\'\n'
         f'[[sources]]\nconnector = "oai_pmh"\nname = "zenodo"\nbase_url = "{url}/oai"\n'
-        'set = "user-zenodo"\nrate_limit = 1000\n',
+        # The harvest mechanics are under test here, not the strategy: keep every record.
+        'set = "user-zenodo"\nrate_limit = 1000\nlocal_filter = false\n',
         encoding="utf-8",
     )
     return path

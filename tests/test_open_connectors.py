@@ -155,7 +155,7 @@ def test_semantic_scholar_key_goes_in_a_header_never_in_the_url(
     review = tmp_path / "r.toml"
     with ReplayServer(routes=routes) as server:
         review.write_text(
-            f'[query]\ntext = "edit distance"\n[[sources]]\nconnector = "semantic_scholar"\n'
+            f'[query]\ntext = \'"edit distance"\'\n[[sources]]\nconnector = "semantic_scholar"\n'
             f'base_url = "{server.url}"\nrate_limit = 1000\n'
         )
         with HttpClient(max_attempts=1) as http:

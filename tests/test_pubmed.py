@@ -155,7 +155,7 @@ def test_query_years_and_since() -> None:
     request, translation = connector.first_request(
         Query("licens* AND clinic", 2010, 2026), date(2026, 1, 2)
     )
-    assert request.params["term"] == "(licens* AND clinic) AND 2010:2026[dp]"
+    assert request.params["term"] == "(licens*[tiab] AND clinic[tiab]) AND 2010:2026[dp]"
     assert request.params["datetype"] == "edat"
     assert (request.params["mindate"], request.params["maxdate"]) == ("2026/01/02", "3000/12/31")
     assert request.params["usehistory"] == "y" and request.params["retmax"] == "0"

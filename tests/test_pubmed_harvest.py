@@ -128,7 +128,7 @@ def test_history_harvest_across_efetch_batches_then_only_since_the_watermark(
     )
     assert all(r["params"]["retmax"] == "2" and r["params"]["db"] == "pubmed" for r in asked[1:])
     assert "mindate" not in asked[0]["params"]
-    assert asked[0]["params"]["term"] == "(licens* AND clinic*) AND 2010:2026[dp]"
+    assert asked[0]["params"]["term"] == "(licens*[tiab] AND clinic*[tiab]) AND 2010:2026[dp]"
 
     (second,) = run_at(store, review, datetime(2026, 3, 8, 9)).sources
     again = server.received()[len(asked)]

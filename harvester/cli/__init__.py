@@ -14,6 +14,7 @@ import click
 from harvester import __version__
 from harvester.cli.connectors import connectors_group
 from harvester.cli.export import export_command
+from harvester.cli.query import query_group
 from harvester.cli.replay import replay_command
 from harvester.cli.report import prisma_command, searchlog_command
 from harvester.cli.run import run_command
@@ -54,6 +55,7 @@ cli.add_command(serve_command)
 cli.add_command(snapshots_group)
 cli.add_command(prisma_command)
 cli.add_command(searchlog_command)
+cli.add_command(query_group)
 
 
 def main() -> None:
