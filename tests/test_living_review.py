@@ -154,7 +154,10 @@ def test_prisma_counts_add_up_and_match_the_store(living: Living) -> None:
     blocks = [u["flow"] for u in report["updates"]] + [report["cumulative"]]
     for flow in blocks:
         assert sum(flow["identified"].values()) == flow["identified_total"]
-        assert flow["identified_total"] - flow["duplicates_removed"] == flow["to_screen"]
+        assert (
+            flow["identified_total"] - flow["duplicates_removed"] - flow["ineligible"]
+            == flow["to_screen"]
+        )
     first, second = report["updates"]
     assert first["flow"]["identified"] == {"crossref": 60, "openalex": 38}
     assert second["flow"]["identified"] == {"crossref": 20, "openalex": 2}
@@ -209,3 +212,21 @@ def test_search_log_quotes_each_query_note_window_and_count(living: Living) -> N
     assert "  > Crossref has no Boolean search" in text
     assert "no date limit" in text and "records added or changed since " in text
     assert "filter = from-index-date:" in text  # the incremental limit, as sent
+
+
+def test_prisma_counts_records_the_local_filter_left_out(tmp_path: Path) -> None:
+    with ReplayServer(REPLAY / "demo") as server:
+        review = write_review(tmp_path / "review.toml", server.url)  # local filter on
+        db = tmp_path / "store.duckdb"
+        assert run_cli("run", review, "--db", db).returncode == 0
+    shown = run_cli("prisma", review, "--db", db, "--out", tmp_path / "p.svg", "--json", "-")
+    assert shown.returncode == 0, shown.stderr
+    flow = json.loads(shown.stdout)["cumulative"]
+    with open_store(db, read_only=True) as store:
+        retrieved = store.value("SELECT count(*) FROM review_records")
+        rejected = store.value("SELECT count(*) FROM review_records WHERE NOT matched")
+    assert rejected > 0
+    assert flow["identified_total"] == retrieved == 98
+    assert flow["ineligible"] == rejected
+    assert flow["to_screen"] == 98 - rejected - flow["duplicates_removed"]
+    assert "Marked as ineligible by automation" in (tmp_path / "p.svg").read_text()

@@ -1,8 +1,9 @@
 """PRISMA 2020 identification counts, computed from snapshots (never typed in).
 
 For each update of a living review (one snapshot per run) and cumulatively up to a snapshot:
-records identified per source, duplicates removed before screening, records to screen.
-Identified minus duplicates removed is records to screen, in every block.
+records identified per source, duplicates removed before screening, records marked ineligible
+by an automation tool (the local filter: retrieved, but not matching the strategy as written),
+records to screen. Identified minus both removals is records to screen, in every block.
 
 An update counts the records that were not in the previous snapshot: each one either opens a
 new cluster (to screen) or joins a cluster that exists already (a duplicate, possibly of a
@@ -31,6 +32,7 @@ class FlowCounts:
     identified: dict[str, int]
     duplicates_removed: int
     to_screen: int
+    ineligible: int = 0  # marked ineligible by the local filter (an automation tool)
 
     @property
     def identified_total(self) -> int:
@@ -82,13 +84,25 @@ class PrismaReport:
 Clusters = dict[str, tuple[str, ...]]  # cluster id -> record ids
 
 
-def _cumulative(clusters: Clusters) -> FlowCounts:
-    identified = Counter(source_of(w) for works in clusters.values() for w in works)
-    total = sum(identified.values())
-    return FlowCounts(dict(sorted(identified.items())), total - len(clusters), len(clusters))
+def _filtered(store: Store, snapshot_id: int | None) -> Counter[str]:
+    """Records the local filter had left out of the review's set, per source, at a snapshot."""
+    if snapshot_id is None:
+        return Counter()
+    counts = snapshot_info(store, snapshot_id).counts.get("filtered_out") or {}
+    return Counter({str(k): int(v) for k, v in counts.items()})
 
 
-def _update(store: Store, snapshot_id: int, clusters: Clusters, before: Clusters) -> UpdateCounts:
+def _cumulative(clusters: Clusters, filtered: Counter[str]) -> FlowCounts:
+    matched = Counter(source_of(w) for works in clusters.values() for w in works)
+    identified = matched + filtered
+    removed = sum(matched.values()) - len(clusters)
+    ineligible = sum(filtered.values())
+    return FlowCounts(dict(sorted(identified.items())), removed, len(clusters), ineligible)
+
+
+def _update(
+    store: Store, snapshot_id: int, clusters: Clusters, before: Clusters, filtered: Counter[str]
+) -> UpdateCounts:
     info = snapshot_info(store, snapshot_id)
     known = {w for works in before.values() for w in works}
     new_works = [w for works in clusters.values() for w in works if w not in known]
@@ -101,13 +115,16 @@ def _update(store: Store, snapshot_id: int, clusters: Clusters, before: Clusters
     current_works = {w for works in clusters.values() for w in works}
     gone = [works for cid, works in before.items() if cid not in clusters]
     merged = sum(1 for works in gone if any(w in current_works for w in works))
-    identified = Counter(source_of(w) for w in new_works)
+    identified = Counter(source_of(w) for w in new_works) + filtered
     return UpdateCounts(
         snapshot_id=snapshot_id,
         run_id=info.run_id,
         date=info.created_at,
         flow=FlowCounts(
-            dict(sorted(identified.items())), len(new_works) - len(new_clusters), len(new_clusters)
+            dict(sorted(identified.items())),
+            len(new_works) - len(new_clusters),
+            len(new_clusters),
+            sum(filtered.values()),
         ),
         retrieved={s.source: s.records - s.skipped for s in info.searches},
         merged_away=merged,
@@ -120,8 +137,14 @@ def prisma_report(store: Store, review_id: str, snapshot_id: int) -> PrismaRepor
     """Counts of every update of `review_id` up to `snapshot_id`, and the cumulative ones."""
     updates = []
     before: Clusters = {}
+    previous: int | None = None
     for sid in review_snapshots(store, review_id, up_to=snapshot_id):
         clusters = snapshot_clusters(store, sid)
-        updates.append(_update(store, sid, clusters, before))
-        before = clusters
-    return PrismaReport(review_id, snapshot_id, updates, _cumulative(before))
+        # Newly filtered out in this update: the growth of the per-source count since the last.
+        filtered = _filtered(store, sid)
+        filtered.subtract(_filtered(store, previous))
+        updates.append(_update(store, sid, clusters, before, +filtered))
+        before, previous = clusters, sid
+    return PrismaReport(
+        review_id, snapshot_id, updates, _cumulative(before, _filtered(store, previous))
+    )

@@ -94,10 +94,14 @@ def _panel(
     removed = [
         "Records removed before screening:",
         f"  Duplicate records removed (n = {flow.duplicates_removed:,})",
+        "  Marked as ineligible by automation",
+        f"  tools (n = {flow.ineligible:,}): not matching",
+        "  the strategy as written (local filter)",
     ]
-    b_top = top + (a_height - 70) / 2
-    parts += _box(b_left, b_top, 340, 70, removed)
-    parts += _arrow(70 + a_width, b_top + 35, b_left, b_top + 35)
+    b_height = LINE * len(removed) + 20
+    b_top = top + (a_height - b_height) / 2
+    parts += _box(b_left, b_top, 340, b_height, removed)
+    parts += _arrow(70 + a_width, b_top + b_height / 2, b_left, b_top + b_height / 2)
     c_top = top + a_height + 45
     parts += _band(25, c_top, 90, "Screening")
     parts += _box(70, c_top, a_width, 90, ["Records to screen", f"  (n = {flow.to_screen:,})"])
