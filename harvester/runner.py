@@ -268,27 +268,18 @@ def harvest_source(
         result.error = exc.detail
     except BaseException:
         result.status = "interrupted"
+        raise
+    finally:
         result.requests = http.requests_sent - requests_before
         bookkeeping.finish_source(
             store,
             run_id,
             source.name,
             status=result.status,
-            error=None,
+            error=result.error,
             requests=result.requests,
             finished=clock(),
         )
-        raise
-    result.requests = http.requests_sent - requests_before
-    bookkeeping.finish_source(
-        store,
-        run_id,
-        source.name,
-        status=result.status,
-        error=result.error,
-        requests=result.requests,
-        finished=clock(),
-    )
     return result
 
 
