@@ -7,7 +7,7 @@ DB     ?= data/harvester.duckdb
 REVIEW ?= config/reviews/egov-oss.toml
 DEMO_PORT ?= 8765
 
-.PHONY: run demo test lint bench bench-dedup bench-env venv clean
+.PHONY: run demo demo-update test lint bench bench-dedup bench-env venv clean
 
 $(STAMP):
 	rm -f $(VENV)/.installed-*
@@ -29,6 +29,14 @@ demo: $(STAMP)
 	  $(BIN)/harvester run config/reviews/demo.toml --db data/demo.duckdb
 	$(BIN)/harvester export config/reviews/demo.toml --db data/demo.duckdb --format ris --out data/demo.ris
 	$(BIN)/harvester export config/reviews/demo.toml --db data/demo.duckdb --format csv --out data/demo.csv
+
+## The demo's next update: the replay server serves more records (phase 2), then the report.
+demo-update: $(STAMP)
+	$(BIN)/harvester replay tests/fixtures/replay/living --port $(DEMO_PORT) --phase 2 -- \
+	  $(BIN)/harvester run config/reviews/demo.toml --db data/demo.duckdb
+	$(BIN)/harvester snapshots list config/reviews/demo.toml --db data/demo.duckdb
+	$(BIN)/harvester prisma config/reviews/demo.toml --db data/demo.duckdb --out data/demo-prisma.svg --json data/demo-prisma.json
+	$(BIN)/harvester searchlog config/reviews/demo.toml --db data/demo.duckdb --out data/demo-searchlog.md
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

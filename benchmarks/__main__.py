@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from benchmarks import store_writes
+from benchmarks import local_filter, reporting, store_writes
 
 
 def main() -> None:
     store_writes.main()
+    reporting.main()
+    local_filter.main()
 
 
 if __name__ == "__main__":

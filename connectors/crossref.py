@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from harvester.connector import JsonConnector, dig
+from harvester.connector import JsonConnector, dig, short_text_error
 from harvester.mapping import date_parts_iso, first, person, strings
 from harvester.normalize import (
     clean_abstract,
@@ -16,7 +16,7 @@ from harvester.normalize import (
     parse_year,
 )
 from harvester.pagination import CursorPaginator
-from harvester.query import Query, Translation
+from harvester.query.dialects import CROSSREF
 from harvester.work import Work
 
 RETRACTION_TYPES = {"retraction", "withdrawal", "removal"}
@@ -37,31 +37,17 @@ class Crossref(JsonConnector):
     single_record_key = "DOI"
     joined_params: ClassVar[dict[str, str]] = {"filter": ","}
     contact_param = "mailto"
+    dialect = CROSSREF  # no Boolean search: a broad query.bibliographic
     # Sorting by index date lets each committed page move the watermark safely.
+    base_params: ClassVar[dict[str, str]] = {"sort": "indexed", "order": "asc"}
     ordered_by_update = True
-
-    def translate(self, query: Query) -> Translation:
-        params = {"query.bibliographic": " ".join(query.terms()), "sort": "indexed", "order": "asc"}
-        filters = []
-        if query.year_from:
-            filters.append(f"from-pub-date:{query.year_from}")
-        if query.year_to:
-            filters.append(f"until-pub-date:{query.year_to}")
-        if filters:
-            params["filter"] = ",".join(filters)
-        note = (
-            "Crossref has no Boolean search: every term is sent as one broad "
-            "query.bibliographic; the local filter applies the exact strategy."
-        )
-        return Translation(params, notes=(note,), exact=False)
 
     def since_params(self, since: date) -> dict[str, str]:
         return {"filter": f"from-index-date:{since.isoformat()}"}
 
     def api_error(self, body: bytes) -> str | None:
         if not body.lstrip().startswith(b"{"):
-            text = body.decode("utf-8", "replace").strip()
-            return text[:200] if text and len(text) < 200 and "\n" not in text else None
+            return short_text_error(body)
         data = self.load_json(body)
         if data.get("status") != "failed":
             return None
@@ -87,6 +73,12 @@ class Crossref(JsonConnector):
                 issued = parts[0]
                 break
         updates = [u.get("type") for u in raw.get("updated-by") or [] if isinstance(u, dict)]
+        # A retraction notice points at the article it retracts.
+        retracts = (
+            normalize_doi(u.get("DOI"))
+            for u in raw.get("update-to") or []
+            if isinstance(u, dict) and u.get("type") in RETRACTION_TYPES
+        )
         isbns = raw.get("ISBN") or []
         return Work(
             source=self.instance,
@@ -119,5 +111,6 @@ class Crossref(JsonConnector):
             published=date_parts_iso(issued),
             updated=self.updated_at(raw),
             retracted=bool(RETRACTION_TYPES & set(updates)),
+            retracts=tuple(sorted({d for d in retracts if d})),
             ids={"isbn": isbns[0]} if isbns else {},
         )

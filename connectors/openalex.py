@@ -9,7 +9,7 @@ from harvester.connector import JsonConnector, dig
 from harvester.mapping import id_map, names, strings
 from harvester.normalize import clean_text, clean_title, normalize_doi, normalize_issn, parse_year
 from harvester.pagination import CursorPaginator
-from harvester.query import Query, Translation
+from harvester.query.dialects import OPENALEX
 from harvester.work import Work
 
 SINCE_FILTERS = ("from_updated_date", "from_created_date")
@@ -45,18 +45,10 @@ class OpenAlex(JsonConnector):
     api_key_env = ("OPENALEX_API_KEY",)
     api_key_param = "api_key"
     contact_param = "mailto"
+    dialect = OPENALEX  # Boolean title/abstract search filters
     options: ClassVar[dict[str, str]] = {
         "since_filter": "from_updated_date (default) or from_created_date for incremental runs",
     }
-
-    def translate(self, query: Query) -> Translation:
-        # title_and_abstract.search takes OpenAlex's own Boolean syntax (AND, OR, NOT, quotes).
-        filters = [f"title_and_abstract.search:{query.text.replace(',', ' ')}"]
-        if query.year_from:
-            filters.append(f"from_publication_date:{query.year_from}-01-01")
-        if query.year_to:
-            filters.append(f"to_publication_date:{query.year_to}-12-31")
-        return Translation({"filter": ",".join(filters)})
 
     def since_params(self, since: date) -> dict[str, str]:
         key = str(self.settings.get("since_filter", SINCE_FILTERS[0]))

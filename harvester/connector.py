@@ -14,8 +14,8 @@ Minimal example (see connectors/crossref.py for a real one)::
         paginator = CursorPaginator()
         records_at = ("results",)
         token_at = ("meta", "next_cursor")
+        dialect = EUROPE_PMC  # how the review's strategy is written for this API
 
-        def translate(self, query): return Translation({"q": query.text})
         def source_id(self, raw): return raw["id"]
         def to_work(self, raw): return Work(self.name, raw["id"], title=raw["title"])
 """
@@ -31,6 +31,7 @@ from harvester.errors import FatalAPIError, ProtocolError, RetriableAPIError
 from harvester.http import Request, Response, parse_retry_after
 from harvester.pagination import Page, Paginator, PagingState, SinglePage
 from harvester.query import Query, Translation
+from harvester.query.dialects import Dialect
 from harvester.work import Work
 
 # The core hands a connector this to fetch and parse one request (retries included).
@@ -48,11 +49,14 @@ class Connector:
     page_size: ClassVar[int] = 100
     page_size_param: ClassVar[str | None] = None
     rate_limit: ClassVar[float] = 1.0  # requests per second, per host
+    # The higher rate some APIs grant a client that sends its key (PubMed: 3 -> 10 per second).
+    keyed_rate_limit: ClassVar[float | None] = None
     # Parameters whose values from translation and since-filter are joined, not replaced.
     joined_params: ClassVar[Mapping[str, str]] = {}
     # Environment variables holding an API key, and the parameter it travels in.
     api_key_env: ClassVar[tuple[str, ...]] = ()
     api_key_param: ClassVar[str | None] = None
+    api_key_header: ClassVar[str | None] = None  # or the header it travels in (x-api-key)
     contact_param: ClassVar[str | None] = None  # e.g. "mailto" for polite pools
     # Error messages that mean "slow down" even when the status says otherwise.
     throttle_markers: ClassVar[tuple[str, ...]] = ("rate limit",)
@@ -60,6 +64,14 @@ class Connector:
     ordered_by_update: ClassVar[bool] = False
     # Option keys a review file may set on a source of this kind, with their meaning.
     options: ClassVar[Mapping[str, str]] = {}
+    # Options that take one of a few words, and those words (checked when a review loads).
+    option_choices: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    # The source has no single public address (OAI-PMH): every review source must name one.
+    requires_base_url: ClassVar[bool] = False
+    # The API's query syntax, from harvester.query.dialects (docs/query-language.md), and
+    # parameters every search request carries besides the translated query.
+    dialect: ClassVar[Dialect | None] = None
+    base_params: ClassVar[Mapping[str, str]] = {}
 
     def __init__(
         self,
@@ -80,11 +92,23 @@ class Connector:
 
     def translate(self, query: Query) -> Translation:
         """Request parameters expressing `query`, with notes on what was approximated."""
-        raise NotImplementedError
+        if self.dialect is None:
+            raise NotImplementedError(f"{self.name}: declare a dialect or override translate")
+        translation = self.dialect.translate(query)
+        return translation.with_params(self.base_params) if self.base_params else translation
 
     def since_params(self, since: date) -> dict[str, str]:
         """Parameters asking only for records changed on or after `since`."""
         return {}
+
+    @classmethod
+    def setting_problems(cls, settings: Mapping[str, Any]) -> dict[str, str]:
+        """What is wrong with a review file's `options` values, by key (checked on load)."""
+        return {
+            key: f"must be one of {', '.join(choices)}"
+            for key, choices in cls.option_choices.items()
+            if key in settings and settings[key] not in choices
+        }
 
     def source_id(self, raw: Any) -> str:
         raise NotImplementedError
@@ -113,6 +137,12 @@ class Connector:
 
     # ---- provided by the core ---------------------------------------------------------
 
+    def polite_rate(self) -> float:
+        """Requests per second this instance may send: the keyed rate once a key is set."""
+        if self.api_key and self.keyed_rate_limit:
+            return self.keyed_rate_limit
+        return self.rate_limit
+
     def first_request(self, query: Query, since: date | None = None) -> tuple[Request, Translation]:
         translation = self.translate(query)
         params: dict[str, str] = {}
@@ -120,7 +150,12 @@ class Connector:
             for key, value in part.items():
                 joiner = self.joined_params.get(key)
                 if joiner and params.get(key):
-                    params[key] = f"{params[key]}{joiner}{value}"
+                    joined = (
+                        (_grouped(params[key]), _grouped(value))
+                        if joiner.strip()
+                        else (params[key], value)
+                    )
+                    params[key] = joiner.join(joined)
                 else:
                     params[key] = value
         if self.page_size_param:
@@ -130,6 +165,12 @@ class Connector:
         if self.api_key_param and self.api_key:
             params[self.api_key_param] = self.api_key
         return Request(self.endpoint, params), translation
+
+    def headers(self) -> dict[str, str]:
+        """Headers every request to this source carries (an API key sent as a header)."""
+        if self.api_key_header and self.api_key:
+            return {self.api_key_header: self.api_key}
+        return {}
 
     def pages(self, fetch: Fetch, first: Request) -> Iterator[tuple[Request, Page]]:
         """Walk the result pages. Override only for multi-step protocols."""
@@ -166,6 +207,24 @@ class Connector:
         return [self.to_work(raw) for raw in self.parse_page(body).records]
 
 
+def _grouped(expression: str) -> str:
+    """`expression` in brackets when an OR at its top level would bind wrongly once ANDed.
+
+    "a OR b" joined with a date filter must be "(a OR b) AND date", not "a OR (b AND date)".
+    """
+    depth, quoted = 0, False
+    for index, char in enumerate(expression):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "([":
+            depth += 1
+        elif not quoted and char in ")]":
+            depth -= 1
+        elif not quoted and depth == 0 and expression.startswith((" OR ", " | "), index):
+            return f"({expression})"
+    return expression
+
+
 def dig(data: Any, path: tuple[str, ...]) -> Any:
     """Follow `path` through nested dicts; None where any step is missing."""
     for key in path:
@@ -173,6 +232,12 @@ def dig(data: Any, path: tuple[str, ...]) -> Any:
             return None
         data = data.get(key)
     return data
+
+
+def short_text_error(body: bytes) -> str | None:
+    """A short plain-text error body ("Resource not found.") as the message, else None."""
+    text = body.decode("utf-8", "replace").strip()
+    return text[:200] if text and len(text) < 200 and "\n" not in text else None
 
 
 class JsonConnector(Connector):

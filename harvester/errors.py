@@ -11,6 +11,7 @@
         ├── RetriableAPIError         429, 5xx, timeouts, dropped connections (honours Retry-After)
         ├── SkippableRecordError      one record cannot be mapped: counted, kept raw, run goes on
         └── ProtocolError             the source broke its protocol (repeated token, HTML for XML)
+            └── OAIError              an OAI-PMH error code, one class each (harvester/oai.py)
 
 Connector errors carry the source name so a run can report them per source; a failed or
 throttled source is never recorded as "0 results".

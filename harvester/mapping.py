@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,6 +22,11 @@ def person(family: str | None, given: str | None = None, literal: str | None = N
     if family:
         return f"{family}, {given}" if given else family
     return normalize_author(literal or given)
+
+
+def type_name(value: str | None) -> str | None:
+    """A type written in CamelCase in Crossref's spelling: "JournalArticle" -> "journal-article"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", value.strip()).lower() if value else None
 
 
 def names(values: Iterable[str | None]) -> tuple[str, ...]:

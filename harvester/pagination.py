@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlsplit
 
 from harvester.errors import ProtocolError
 from harvester.http import Request
@@ -70,22 +71,26 @@ class SinglePage:
 
 @dataclass(frozen=True)
 class CursorPaginator:
-    """`cursor=*`, then the token from each page (Crossref, OpenAlex, Europe PMC)."""
+    """`cursor=*`, then the token from each page (Crossref, OpenAlex, Europe PMC).
+
+    `start=None` sends no token at first (Semantic Scholar's bulk search hands one out).
+    """
 
     param: str = "cursor"
-    start: str = "*"
+    start: str | None = "*"
     # Crossref sends one scroll id for the whole walk; its end is the empty page.
     token_repeats: bool = False
+    # Europe PMC's last page echoes the cursor it was sent instead of omitting it.
+    echo_means_end: bool = False
 
     def first(self, request: Request) -> Request:
-        return _with(request, **{self.param: self.start})
+        return request if self.start is None else _with(request, **{self.param: self.start})
 
     def follow(self, sent: Request, page: Page, state: PagingState) -> Request | None:
         token = page.next_token
         if not page.records or not token or state.exhausted():
             return None
-        if token == sent.params.get(self.param) and not self.token_repeats:
-            # Europe PMC echoes the cursor it was sent on the last page.
+        if self.echo_means_end and token == sent.params.get(self.param):
             return None
         if not self.token_repeats:
             state.remember(token)
@@ -145,14 +150,25 @@ class TokenPaginator:
 
 @dataclass(frozen=True)
 class NextLinkPaginator:
-    """The page names the full URL of the next one (DOAJ `next`, DataCite `links.next`)."""
+    """The page names the full URL of the next one (DOAJ `next`, DataCite `links.next`).
+
+    `start` adds parameters to the first request (DataCite's `page[cursor]=1` opens a cursor
+    walk). With `same_endpoint` only the link's parameters are followed and the walk stays on
+    the endpoint it began at: an API names its public host in the link even when harvester
+    talks to a mirror or a replay server.
+    """
+
+    start: tuple[tuple[str, str], ...] = ()
+    same_endpoint: bool = False
 
     def first(self, request: Request) -> Request:
-        return request
+        return _with(request, **dict(self.start))
 
     def follow(self, sent: Request, page: Page, state: PagingState) -> Request | None:
         link = page.next_token
         if not page.records or not link or state.exhausted():
             return None
         state.remember(link)
+        if self.same_endpoint:
+            return replace(sent, params=dict(parse_qsl(urlsplit(link).query)))
         return replace(sent, url=link, params={})

@@ -3,7 +3,7 @@
 A recordings folder holds `routes.toml`::
 
     [[route]]
-    path = "/crossref/works"          # request path
+    path = "/crossref/works"          # request path ("*": any path)
     query = { cursor = "*" }          # parameters the request must carry (others are ignored)
     file = "crossref-page1.json"      # body, relative to the folder
     status = 200                      # default 200
@@ -25,6 +25,7 @@ assert what a harvest asked for. Nothing here is used by a normal run.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import tomllib
@@ -37,6 +38,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from harvester.errors import ConfigError
 
+_SECRET = re.compile(r"key|auth|cookie|token", re.IGNORECASE)
 _TYPES = {
     ".json": "application/json",
     ".xml": "text/xml; charset=utf-8",
@@ -50,7 +52,7 @@ class Route:
     path: str
     file: Path
     query: Mapping[str, str] = field(default_factory=dict)
-    method: str = "GET"
+    method: str = "GET"  # "*": any method
     status: int = 200
     content_type: str = "application/json"
     phase: int = 1
@@ -63,8 +65,8 @@ class Route:
 
     def matches(self, method: str, path: str, params: Mapping[str, str], phase: int) -> bool:
         return (
-            self.method == method
-            and self.path == path
+            self.method in (method, "*")
+            and self.path in (path, "*")
             and self.phase <= phase
             and all(params.get(k) == v for k, v in self.query.items())
         )
@@ -109,10 +111,15 @@ class ReplayServer:
     """Serve a recordings folder on 127.0.0.1 in a background thread."""
 
     def __init__(
-        self, folder: str | Path, *, port: int = 0, phase: int = 1, log: Path | None = None
+        self,
+        folder: str | Path | None = None,
+        *,
+        routes: list[Route] | None = None,
+        port: int = 0,
+        phase: int = 1,
+        log: Path | None = None,
     ) -> None:
-        self.folder = Path(folder)
-        self.routes = load_routes(self.folder)
+        self.routes = routes if routes is not None else load_routes(Path(folder or "."))
         self.phase = phase
         self.log = log
         self.requests: list[dict[str, Any]] = []
@@ -148,6 +155,13 @@ class ReplayServer:
     def serve_forever(self) -> None:
         self._httpd.serve_forever()
 
+    def reset(self) -> None:
+        """Forget hits and sequence positions: the next request starts the recordings over."""
+        with self._lock:
+            self._positions.clear()
+            for route in self.routes:
+                route.hits = 0
+
     def received(self, path: str | None = None) -> list[dict[str, Any]]:
         with self._lock:
             return [r for r in self.requests if path is None or r["path"] == path]
@@ -160,18 +174,28 @@ class ReplayServer:
         tier = [r for r in candidates if (r.phase, len(r.query)) == best]
         with self._lock:
             if tier[0].restart:
-                self._positions = {k: v for k, v in self._positions.items() if k[0] != path}
+                self._positions = {k: v for k, v in self._positions.items() if k[0] != tier[0].path}
             if len(tier) == 1:
                 return tier[0]
             # Equal routes form a sequence served one per hit (the last one repeats): how a
             # Crossref scroll answers the same cursor with the next page each time.
-            key = (path, tuple(self.routes.index(r) for r in tier))
+            # Wildcard routes form one sequence whatever path asks (esearch, then efetch).
+            key = (tier[0].path, tuple(self.routes.index(r) for r in tier))
             position = self._positions.get(key, 0)
             self._positions[key] = position + 1
         return tier[min(position, len(tier) - 1)]
 
-    def _record(self, method: str, path: str, params: Mapping[str, str], agent: str) -> None:
-        entry = {"method": method, "path": path, "params": dict(params), "user_agent": agent}
+    def _record(
+        self, method: str, path: str, params: Mapping[str, str], headers: Mapping[str, str]
+    ) -> None:
+        entry = {
+            "method": method,
+            "path": path,
+            "params": dict(params),
+            "user_agent": headers.get("user-agent", ""),
+            # Which headers came (an API key sent as one), never a secret's value.
+            "headers": {k: "***" if _SECRET.search(k) else v for k, v in headers.items()},
+        }
         with self._lock:
             self.requests.append(entry)
             if self.log:
@@ -198,7 +222,8 @@ class ReplayServer:
                 parts = urlsplit(self.path)
                 params = dict(parse_qsl(parts.query, keep_blank_values=True))
                 params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-                server._record(method, parts.path, params, self.headers.get("user-agent", ""))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                server._record(method, parts.path, params, headers)
                 route = server.choose(method, parts.path, params)
                 if route is None:
                     message = json.dumps({"error": f"no recorded response for {self.path}"})

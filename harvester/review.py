@@ -26,8 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harvester.connector import Connector
 from harvester.errors import ConfigError, UnknownConnectorError
 from harvester.query import Query
+from harvester.query.location import value_positions
+from harvester.query.parser import QuerySyntaxError, parse
 from harvester.registry import connector_class, connectors
 
 SCHEDULES = {"daily": "0 3 * * *", "weekly": "0 3 * * mon", "monthly": "0 3 1 * *"}
@@ -40,6 +43,8 @@ SOURCE_KEYS = {
     "max_records": "stop after this many records per run",
     "rate_limit": "requests per second to this host (default: the connector's)",
     "query": "this source's own query text, replacing [query] text for it",
+    "local_filter": "false keeps every record the source returns, even where its translation "
+    "only approximated the strategy (default true)",
 }
 REVIEW_KEYS = {"id", "title", "contact", "schedule", "overlap_days", "description"}
 QUERY_KEYS = {"text", "years", "year_from", "year_to"}
@@ -56,6 +61,7 @@ class SourceConfig:
     rate_limit: float | None = None
     query: str | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
+    local_filter: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class _Problems:
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
+        self.text = text
         self.lines = text.splitlines()
         self.items: list[str] = []
 
@@ -179,7 +186,7 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
         problems.add("review.overlap_days", "must be a whole number of days (0-365)", "review")
 
     query = _query(query_table, problems)
-    sources = _sources(data.get("sources"), problems)
+    sources = _sources(data.get("sources"), problems, query)
     problems.raise_if_any()
     return Review(
         id=str(review_id),
@@ -216,6 +223,8 @@ def _query(table: Mapping[str, Any], problems: _Problems) -> Query:
     if not isinstance(text, str) or not text.strip():
         problems.add("query.text", "required: the search strategy as text", "query")
         text = ""
+    else:
+        _check_strategy(problems, text, "query.text", "query")
     years = table.get("years")
     year_from, year_to = table.get("year_from"), table.get("year_to")
     if years is not None:
@@ -239,7 +248,47 @@ def _query(table: Mapping[str, Any], problems: _Problems) -> Query:
     )
 
 
-def _sources(value: Any, problems: _Problems) -> list[SourceConfig]:
+def _check_strategy(problems: _Problems, text: str, key: str, table: str, index: int = 0) -> bool:
+    """Parse a strategy; a syntax error is reported at its line and column in the file."""
+    try:
+        parse(text)
+    except QuerySyntaxError as exc:
+        where = ""
+        line = problems.line_of(key.rsplit(".", 1)[-1], table, index)
+        if line:
+            spots = value_positions(problems.text, line, text)
+            if spots and exc.offset < len(spots):
+                where = "line {}, column {}: ".format(*spots[exc.offset])
+            elif spots:  # the end of the strategy: just after its last character
+                last_line, last_column = spots[-1]
+                where = f"line {last_line}, column {last_column + 1}: "
+            else:
+                where = f"line {line}: "
+        problems.items.append(f"{problems.path}: {where}{key}: {exc.message}")
+        return False
+    return True
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse(text)
+    except QuerySyntaxError:
+        return False
+    return True
+
+
+def _check_translation(
+    problems: _Problems, connector: type[Connector], query: Query, key: str, index: int
+) -> None:
+    """A strategy a source cannot search at all is a mistake in the review file."""
+    try:
+        connector().translate(query)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            problems.add(key, problem, "sources", index)
+
+
+def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig]:
     if not value:
         problems.add("sources", "at least one [[sources]] table is required")
         return []
@@ -288,9 +337,25 @@ def _sources(value: Any, problems: _Problems) -> list[SourceConfig]:
             not isinstance(base_url, str) or not re.match(r"^https?://", base_url)
         ):
             bad("base_url", "must start with http:// or https://")
+        elif base_url is None and cls.requires_base_url:
+            bad("base_url", f"required for {name}: the address of the source's endpoint")
         source_query = entry.get("query")
-        if source_query is not None and (not isinstance(source_query, str) or not source_query):
-            bad("query", "must be non-empty text")
+        strategy: Query | None = query if query.text and _parses(query.text) else None
+        if source_query is not None:
+            strategy = None
+            if not isinstance(source_query, str) or not source_query.strip():
+                bad("query", "must be non-empty text")
+            elif _check_strategy(problems, source_query, f"{where}.query", "sources", index):
+                strategy = Query(source_query.strip(), query.year_from, query.year_to)
+        if strategy is not None:
+            key = "query" if source_query else "connector"
+            _check_translation(problems, cls, strategy, f"{where}.{key}", index)
+        use_filter = entry.get("local_filter", True)
+        if not isinstance(use_filter, bool):
+            bad("local_filter", "must be true or false")
+        settings = {k: entry[k] for k in cls.options if k in entry}
+        for key, message in cls.setting_problems(settings).items():
+            bad(key, message)
         out.append(
             SourceConfig(
                 name=str(instance),
@@ -299,7 +364,8 @@ def _sources(value: Any, problems: _Problems) -> list[SourceConfig]:
                 max_records=max_records,
                 rate_limit=float(rate) if isinstance(rate, int | float) else None,
                 query=source_query,
-                settings={k: entry[k] for k in cls.options if k in entry},
+                settings=settings,
+                local_filter=use_filter is not False,
             )
         )
     return out

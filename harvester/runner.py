@@ -12,15 +12,17 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from harvester.connector import Connector
 from harvester.dedup import update_clusters
 from harvester.errors import ConnectorError, RetriableAPIError, SkippableRecordError
+from harvester.explain import plan_source, public
 from harvester.http import HttpClient, Request
 from harvester.pagination import Page
+from harvester.query.local_filter import local_filter
 from harvester.registry import connector_class
 from harvester.review import Review, SourceConfig
 from harvester.snapshot import SnapshotSummary, create_snapshot
@@ -61,6 +63,7 @@ class SourceResult:
     new: int = 0
     changed: int = 0
     skipped: int = 0
+    filtered_out: int = 0  # stored, but rejected by the local filter
     total_hits: int | None = None
     error: str | None = None
     query_sent: str = ""
@@ -177,6 +180,10 @@ def harvest_source(
     mark = None if full else bookkeeping.watermark(store, review.id, source.name, qhash)
     since = mark - timedelta(days=review.overlap_days) if mark else None
     first, translation = connector.first_request(query, since.date() if since else None)
+    # Where the source could not run the strategy exactly, every record it returns is checked
+    # against the strategy as written; an exact source already did that on its own (often
+    # fuller) text, and checking again could only drop true matches.
+    keep = None if translation.exact or not source.local_filter else local_filter(query)
     result = SourceResult(source.name, source.connector, query_sent=_public(first), since=since)
     bookkeeping.start_source(
         store,
@@ -189,13 +196,16 @@ def harvest_source(
         window_from=since,
         window_until=until,
         started=clock(),
+        explanation=plan_source(connector, query, local_filter=source.local_filter).text,
     )
     observer.source_started(source.name, result.query_sent)
     requests_before = http.requests_sent
-    rate = source.rate_limit or connector.rate_limit
+    rate = source.rate_limit or connector.polite_rate()
 
     def fetch(request: Request) -> Page:
-        response = http.fetch(request, check=connector.check, rate_limit=rate)
+        response = http.fetch(
+            request, check=connector.check, rate_limit=rate, headers=connector.headers()
+        )
         return connector.parse_page(response.content)
 
     try:
@@ -203,6 +213,8 @@ def harvest_source(
             records = [_map(connector, raw) for raw in page.records]
             if source.max_records is not None:
                 records = records[: max(0, source.max_records - result.records)]
+            if keep is not None:
+                records = [_judged(r, keep) for r in records]
             moved = _page_watermark(connector, records, until)
             with store.transaction() as con:
                 counts = write_page(
@@ -225,6 +237,7 @@ def harvest_source(
                     changed=counts.changed,
                     skipped=counts.skipped,
                     total_hits=page.total,
+                    filtered_out=counts.filtered_out,
                 )
                 if moved is not None:
                     bookkeeping.move_watermark(
@@ -234,6 +247,7 @@ def harvest_source(
             result.new += counts.new
             result.changed += counts.changed
             result.skipped += counts.skipped
+            result.filtered_out += counts.filtered_out
             result.total_hits = page.total if page.total is not None else result.total_hits
             observer.page_done(source.name, result.records, result.total_hits)
             if source.max_records is not None and result.records >= source.max_records:
@@ -254,34 +268,30 @@ def harvest_source(
         result.error = exc.detail
     except BaseException:
         result.status = "interrupted"
+        raise
+    finally:
         result.requests = http.requests_sent - requests_before
         bookkeeping.finish_source(
             store,
             run_id,
             source.name,
             status=result.status,
-            error=None,
+            error=result.error,
             requests=result.requests,
             finished=clock(),
         )
-        raise
-    result.requests = http.requests_sent - requests_before
-    bookkeeping.finish_source(
-        store,
-        run_id,
-        source.name,
-        status=result.status,
-        error=result.error,
-        requests=result.requests,
-        finished=clock(),
-    )
     return result
 
 
 def _public(request: Request) -> str:
     """The request for the search log, with any API key masked."""
-    params = {k: ("***" if "key" in k.lower() else v) for k, v in request.params.items()}
-    return Request(request.url, params).describe()
+    return public(request).describe()
+
+
+def _judged(record: RawRecord, keep: Callable[[Work], bool]) -> RawRecord:
+    if record.work is None or keep(record.work):
+        return record
+    return replace(record, matched=False)
 
 
 def _map(connector: Connector, raw: Any) -> RawRecord:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from harvester.retractions import cluster_retraction, retraction_notices
 from harvester.review import Review
 from harvester.store import Store
 
@@ -105,10 +106,12 @@ def create_snapshot(
     )
     per_source: dict[str, int] = defaultdict(int)
     members_rows = []
+    notices = retraction_notices(store)
     for cluster_id, members in clusters.items():
         for member in members:
             per_source[member["source"]] += 1
         record = canonical_record(members)
+        record["retracted"], record["retraction_notices"] = cluster_retraction(members, notices)
         sources = sorted({m["source"] for m in members})
         members_rows.append(
             (
@@ -120,11 +123,18 @@ def create_snapshot(
             )
         )
     records = sum(per_source.values())
+    rejected = store.rows(
+        """SELECT source, count(*) FROM review_records
+           WHERE review_id = ? AND NOT matched GROUP BY source ORDER BY source""",
+        [review.id],
+    )
     counts = {
         "identified": dict(sorted(per_source.items())),
         "records": records,
         "duplicates_removed": records - len(clusters),
         "clusters": len(clusters),
+        # Retrieved and stored, but not matching the strategy as written (local filter).
+        "filtered_out": {source: int(n) for source, n in rejected},
         # A snapshot after a partial run says which sources it lacks.
         "failed_sources": sorted(failed_sources or []),
     }

@@ -42,6 +42,8 @@ class Work:
     published: str | None = None  # ISO date as precise as the source gives it
     updated: str | None = None  # when the source last changed the record (watermarks)
     retracted: bool = False
+    # DOIs this record is a retraction notice for (Crossref `update-to`): they get flagged too.
+    retracts: tuple[str, ...] = ()
     deleted: bool = False  # OAI-PMH tombstones: the source withdrew the record
 
     def __post_init__(self) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from harvester.http import HttpClient
+from harvester.review import load_review
+from harvester.runner import RunResult, run_review
 from harvester.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,3 +67,11 @@ def write_review(
         )
     path.write_text("\n".join(blocks), encoding="utf-8")
     return path
+
+
+def run_at(
+    store: Store, review: Path, when: datetime, sleep: Callable[[float], None] = lambda s: None
+) -> RunResult:
+    """Run a review file as if at `when`, through the real HTTP stack; waits go to `sleep`."""
+    with HttpClient(max_attempts=1, sleep=sleep) as http:
+        return run_review(load_review(review), store, http=http, clock=lambda: when)

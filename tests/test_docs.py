@@ -63,3 +63,22 @@ def test_defaults_file_matches_the_code() -> None:
     assert DEFAULTS["http"]["timeout_seconds"] == DEFAULT_TIMEOUT.read
     assert DEFAULTS["http"]["max_retry_after_seconds"] == MAX_RETRY_AFTER
     assert DEFAULTS["rate_limit"] == {name: cls.rate_limit for name, cls in connectors().items()}
+
+
+DOCS = ROOT / "docs"
+
+
+def test_every_registered_connector_is_documented() -> None:
+    text = (DOCS / "connectors.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^## (\S+)$", text, flags=re.MULTILINE))
+    missing = set(connectors()) - documented
+    assert not missing, f"docs/connectors.md lacks sections for: {', '.join(sorted(missing))}"
+
+
+def test_adding_a_connector_quotes_real_code() -> None:
+    text = (DOCS / "adding-a-connector.md").read_text(encoding="utf-8")
+    shown = re.search(
+        r"## A real connector: `(connectors/\w+\.py)`.*?```python\n(.*?)```", text, flags=re.DOTALL
+    )
+    assert shown is not None
+    assert shown.group(2) == (ROOT / shown.group(1)).read_text(encoding="utf-8")

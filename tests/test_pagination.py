@@ -99,3 +99,9 @@ def test_next_link_replaces_the_url() -> None:
 
 def test_single_page() -> None:
     assert len(walk(SinglePage(), [Page([1, 2], "ignored")])) == 1
+
+
+def test_cursor_echo_ends_the_walk_where_the_source_does_that() -> None:
+    pages = [Page([1], "a"), Page([2], "a")]
+    sent = walk(CursorPaginator(param="cursorMark", echo_means_end=True), pages)
+    assert [r.params["cursorMark"] for r in sent] == ["*", "a"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from harvester.errors import ConfigError
+from harvester.registry import connectors
 from harvester.review import load_review
 from tests.conftest import ROOT
 
@@ -64,13 +65,14 @@ connector = "crosref"
 """,
     )
     found = problems(path)
+    known = ", ".join(connectors())
     expected = [
         "line 3: review.schedule: must be daily, weekly, monthly or a 5-field cron line",
         "line 4: review.colour: unknown key",
         "query.text: required",
         "line 7: query.years: starts after it ends (2024 > 2010)",
         "line 11: sources[1].max_records: must be a positive whole number",
-        "line 14: sources[2].connector: unknown connector 'crosref'; known: crossref, openalex",
+        f"line 14: sources[2].connector: unknown connector 'crosref'; known: {known}",
     ]
     for fragment in expected:
         assert any(fragment in p for p in found), (fragment, found)
@@ -121,3 +123,92 @@ since_filter = "from_created_date"
     (source,) = review.sources
     assert review.query_for(source).text == "c"
     assert source.settings == {"since_filter": "from_created_date"}
+
+
+@pytest.mark.parametrize(
+    ("value", "line", "column"),
+    [
+        # A multi-line literal string: characters map one to one onto the file.
+        ("'''\nkota OR\n  (izin AND desa\n'''", 8, 3),
+        ("'''(izin AND desa'''", 6, 11),
+        # Basic strings decode escapes; positions still point into the file as written.
+        ('"\\"e-gov\\" AND (izin AND desa"', 6, 23),
+        ('"""\nkota AND \\\n    (izin AND desa"""', 8, 5),
+    ],
+)
+def test_a_query_syntax_error_points_at_its_line_and_column_in_the_file(
+    tmp_path: Path, value: str, line: int, column: int
+) -> None:
+    path = write(
+        tmp_path,
+        f'[review]\ntitle = "x"\n\n[query]\nyears = [2010, 2026]\ntext = {value}\n'
+        '\n[[sources]]\nconnector = "crossref"\n',
+    )
+    (problem,) = problems(path)
+    assert problem == (
+        f"{path}: line {line}, column {column}: query.text: this bracket is never closed"
+    )
+
+
+def test_every_bad_strategy_is_reported_at_once_with_the_source_that_has_it(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        """[query]
+text = "kota AND"
+
+[[sources]]
+connector = "crossref"
+
+[[sources]]
+connector = "openalex"
+query = "izin OR keywords:kota AND desa"
+""",
+    )
+    assert problems(path) == [
+        f"{path}: line 2, column 14: query.text: AND needs a term after it",
+        f"{path}: line 9, column 32: sources[2].query: AND (or NOT) and OR at one level: "
+        "add brackets to say which comes first, e.g. (a OR b) AND c",
+    ]
+
+
+def test_a_strategy_a_source_cannot_search_at_all_is_reported_for_that_source(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        """[query]
+text = "title:izin"
+
+[[sources]]
+connector = "crossref"
+
+[[sources]]
+connector = "openalex"
+query = "keywords:kota"
+""",
+    )
+    (problem,) = problems(path)
+    assert problem.startswith(f"{path}: line 9: sources[2].query: OpenAlex cannot search any part")
+    assert problem.endswith("give this source its own query")
+
+
+def test_a_source_query_replaces_the_review_strategy_for_that_source(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """[query]
+text = "keywords:kota OR title:izin"
+years = [2015, 2020]
+
+[[sources]]
+connector = "crossref"
+
+[[sources]]
+connector = "openalex"
+query = "kota OR izin"
+""",
+    )
+    review = load_review(path)
+    own = review.query_for(review.sources[1])
+    assert (own.text, own.year_from, own.year_to) == ("kota OR izin", 2015, 2020)

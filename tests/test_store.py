@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -73,6 +74,20 @@ def test_unmapped_records_are_kept_raw(store: Store) -> None:
     assert counts.skipped == 1
     assert store.rows("SELECT mapped, error FROM raw_records") == [(False, "KeyError: 'DOI'")]
     assert store.value("SELECT count(*) FROM works") == 0
+
+
+def test_records_the_local_filter_rejects_are_stored_but_not_matched(store: Store) -> None:
+    records = page("a", "b", "c")
+    counts = write(store, [records[0], replace(records[1], matched=False), records[2]])
+    assert counts.filtered_out == 1
+    assert store.value("SELECT count(*) FROM works") == 3
+    assert store.rows("SELECT work_id FROM review_records WHERE NOT matched") == [
+        ("crossref:10.1000/1",)
+    ]
+    # The latest verdict wins: a later run (another strategy) may accept the record.
+    again = write(store, page("a", "b", "c"), run_id=2)
+    assert again.filtered_out == 0
+    assert store.value("SELECT count(*) FROM review_records WHERE NOT matched") == 0
 
 
 def test_a_failed_transaction_leaves_nothing(store: Store) -> None:

@@ -15,9 +15,12 @@ from harvester import __version__
 from harvester.cli.connectors import connectors_group
 from harvester.cli.dedup import dedup_command
 from harvester.cli.export import export_command
+from harvester.cli.query import query_group
 from harvester.cli.replay import replay_command
+from harvester.cli.report import prisma_command, searchlog_command
 from harvester.cli.run import run_command
 from harvester.cli.serve import serve_command
+from harvester.cli.snapshots import snapshots_group
 from harvester.errors import ConfigError, HarvestError
 
 USER_ERROR = 2
@@ -50,6 +53,10 @@ cli.add_command(connectors_group)
 cli.add_command(export_command)
 cli.add_command(replay_command)
 cli.add_command(serve_command)
+cli.add_command(snapshots_group)
+cli.add_command(prisma_command)
+cli.add_command(searchlog_command)
+cli.add_command(query_group)
 cli.add_command(dedup_command)
 
 

@@ -26,7 +26,8 @@ def list_command() -> None:
         table.add_row(
             name,
             cls.title or name,
-            f"{cls.rate_limit:g}",
+            f"{cls.rate_limit:.3g}"
+            + (f" ({cls.keyed_rate_limit:g} with key)" if cls.keyed_rate_limit else ""),
             ", ".join(cls.api_key_env) or "-",
             f"{cls.__module__}.{cls.__qualname__}",
         )

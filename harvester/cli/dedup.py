@@ -15,9 +15,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from harvester.dedup.rules import Settings
 from harvester.dedup.standalone import FileDeduplication, deduplicate_entries, merged_records
-from harvester.errors import HarvestError
 from harvester.exports import FORMATS, export_records
-from harvester.exports.files import atomic_text_file
+from harvester.exports.files import check_output, write_atomically
 from harvester.exports.table import neutralize
 from harvester.inputs import read_entries
 
@@ -58,9 +57,8 @@ def dedup_command(
     """Find duplicate records across INPUT files (RIS, BibTeX, CSV, EndNote XML, MEDLINE)."""
     console = Console(stderr=True)
     for target in (out, deduplicated):
-        # Checked first, so a run never writes one file and then fails on the other.
-        if target is not None and not (target.parent if str(target.parent) else Path(".")).is_dir():
-            raise HarvestError(f"cannot write {target}: directory {target.parent} does not exist")
+        if target is not None:
+            check_output(target)  # first, so a run never writes one file and fails on the other
     size = sum(p.stat().st_size for p in inputs if p.is_file())
     with _progress(console, enabled=size >= LONG_INPUT_BYTES) as progress:
         reading = progress.add_task("reading", total=len(inputs))
@@ -71,8 +69,8 @@ def dedup_command(
         matching = progress.add_task(f"matching {len(entries):,} records", total=1)
         outcome = deduplicate_entries(entries, Settings(merge_preprints=merge_preprints))
         progress.advance(matching)
-    with atomic_text_file(out) as stream:
-        _write_table(outcome, stream, several_files=len(set(inputs)) > 1)
+    several = len(set(inputs)) > 1
+    write_atomically(out, lambda stream: _write_table(outcome, stream, several_files=several))
     if deduplicated is not None:
         export_records(merged_records(outcome), fmt, deduplicated)
     console.print(

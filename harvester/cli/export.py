@@ -7,8 +7,12 @@ from pathlib import Path
 import click
 
 from harvester.cli.options import db_option
-from harvester.exports import FORMATS, export_records, load_snapshot_records
+from harvester.errors import InputError, StoreError
+from harvester.exports import FORMATS, export_records
+from harvester.exports.screener_log import given_clusters, remember_export, screener_name
+from harvester.reporting.snapshots import export_record, resolve_snapshot, snapshot_members
 from harvester.review import load_review
+from harvester.runner import now_utc
 from harvester.store import open_store
 
 
@@ -19,7 +23,7 @@ from harvester.store import open_store
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="File to write (replaced whole, never half-written).",
 )
@@ -30,13 +34,62 @@ from harvester.store import open_store
     default=None,
     help="Snapshot id (default: the review's latest).",
 )
+@click.option(
+    "--new-since",
+    "since_id",
+    type=int,
+    default=None,
+    metavar="ID",
+    help="Only the clusters that are not in snapshot ID.",
+)
+@click.option(
+    "--for",
+    "screener",
+    default=None,
+    metavar="NAME",
+    help="Only what screener NAME has not been given yet, and remember what they get.",
+)
 @db_option
 def export_command(
-    review_file: Path, fmt: str, out: Path, snapshot_id: int | None, db: Path
+    review_file: Path,
+    fmt: str,
+    out: Path,
+    snapshot_id: int | None,
+    since_id: int | None,
+    screener: str | None,
+    db: Path,
 ) -> None:
     """Write REVIEW_FILE's deduplicated records, one entry per cluster."""
     review = load_review(review_file)
-    with open_store(db, read_only=True) as store:
-        snapshot, records = load_snapshot_records(store, review.id, snapshot_id)
-    count = export_records(records, fmt, out)
-    click.echo(f"wrote {count} records of snapshot {snapshot} to {out}", err=True)
+    if since_id is not None and screener is not None:
+        raise InputError("use either --new-since or --for, not both")
+    if screener is not None:
+        screener = screener_name(screener)
+        if not db.exists():  # a writable open would create an empty store
+            raise StoreError(f"no store at {db}; run a review first (harvester run REVIEW_FILE)")
+    with open_store(db, read_only=screener is None) as store:
+        snapshot = resolve_snapshot(store, review.id, snapshot_id)
+        members = snapshot_members(store, snapshot)
+        scope = ""
+        if since_id is not None:
+            since = resolve_snapshot(store, review.id, since_id)
+            before = {m.cluster_id for m in snapshot_members(store, since)}
+            members = [m for m in members if m.cluster_id not in before]
+            scope = f", new since snapshot {since},"
+        publish = None
+        if screener is not None:
+            given = given_clusters(store, review.id, screener)
+            members = [m for m in members if m.cluster_id not in given]
+            scope = f" not yet given to {screener}"
+            publish = remember_export(
+                store,
+                review_id=review.id,
+                screener=screener,
+                snapshot_id=snapshot,
+                cluster_ids=[m.cluster_id for m in members],
+                fmt=fmt,
+                out=out,
+                now=now_utc(),
+            )
+        count = export_records([export_record(m) for m in members], fmt, out, publish)
+    click.echo(f"wrote {count} records of snapshot {snapshot}{scope} to {out}", err=True)

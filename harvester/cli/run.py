@@ -62,6 +62,7 @@ def summary_table(result: RunResult) -> Table:
         "updated",
         "already stored",
         "skipped",
+        "filtered out",
     ):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     table.add_column("note", overflow="fold")
@@ -76,6 +77,7 @@ def summary_table(result: RunResult) -> Table:
             f"{s.changed:,}",
             f"{s.unchanged:,}",
             f"{s.skipped:,}",
+            f"{s.filtered_out:,}",
             note,
         )
     return table
@@ -90,13 +92,20 @@ def closing_lines(result: RunResult) -> list[str]:
             f"{fetched - new:,} of {fetched:,} records were already in the store and "
             "were updated in place: no record is stored twice."
         )
+    rejected = sum(s.filtered_out for s in result.sources)
+    if rejected:
+        lines.append(
+            f"{rejected:,} records did not match the strategy as written (local filter): "
+            "they stay in the store but are not in the review's set."
+        )
     snap = result.snapshot
     if snap is None:
         lines.append("No snapshot: no source could be harvested.")
     else:
         lines.append(
             f"Snapshot {snap.snapshot_id}: {snap.clusters:,} unique records from "
-            f"{snap.records:,} retrieved ({snap.duplicates:,} duplicates removed), "
+            f"{snap.records:,} {'matching' if rejected else 'retrieved'} "
+            f"({snap.duplicates:,} duplicates removed), "
             f"{snap.new_clusters:,} new since the previous snapshot."
         )
     return lines

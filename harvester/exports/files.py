@@ -1,76 +1,91 @@
-"""Choosing a snapshot, then writing its records to a file atomically."""
+"""Choosing a snapshot's records, then writing them to a file atomically.
+
+A file appears whole or not at all: it is written to a temporary file beside the target and
+renamed over it. `publish` lets a caller make a store change part of that step (what a
+screener was given is recorded in the same moment the file appears, or not at all).
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
-from harvester.errors import HarvestError
+from harvester.errors import InputError
 from harvester.exports.bibtex import write_bibtex
+from harvester.exports.jsonl import write_jsonl
 from harvester.exports.ris import write_ris
+from harvester.exports.screening_tools import write_asreview, write_rayyan
 from harvester.exports.table import write_csv
+from harvester.reporting.snapshots import export_record, resolve_snapshot, snapshot_members
 from harvester.store import Store
 
 Writer = Callable[[Iterable[dict[str, Any]], TextIO], int]
-FORMATS: dict[str, Writer] = {"ris": write_ris, "csv": write_csv, "bibtex": write_bibtex}
+FORMATS: dict[str, Writer] = {
+    "ris": write_ris,
+    "csv": write_csv,
+    "bibtex": write_bibtex,
+    "asreview": write_asreview,
+    "rayyan": write_rayyan,
+    "jsonl": write_jsonl,
+}
+T = TypeVar("T")
 
 
 def load_snapshot_records(
     store: Store, review_id: str, snapshot_id: int | None = None
 ) -> tuple[int, list[dict[str, Any]]]:
     """(snapshot id, records) of a review's snapshot, the latest one by default."""
-    if snapshot_id is None:
-        snapshot_id = store.value(
-            "SELECT max(snapshot_id) FROM snapshots WHERE review_id = ?", [review_id]
-        )
-        if snapshot_id is None:
-            raise HarvestError(f"review {review_id!r} has no snapshot yet; run it first")
-    else:
-        owner = store.value("SELECT review_id FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
-        if owner is None:
-            raise HarvestError(f"no snapshot {snapshot_id}")
-        if owner != review_id:
-            raise HarvestError(
-                f"snapshot {snapshot_id} belongs to review {owner!r}, not {review_id!r}"
-            )
-    records = []
-    for cluster_id, work_ids, sources, record in store.rows(
-        """SELECT cluster_id, work_ids, sources, record FROM snapshot_members
-           WHERE snapshot_id = ? ORDER BY cluster_id""",
-        [snapshot_id],
-    ):
-        data = json.loads(record)
-        data.update(cluster_id=cluster_id, work_ids=list(work_ids), sources=list(sources))
-        records.append(data)
-    return int(snapshot_id), records
+    snapshot_id = resolve_snapshot(store, review_id, snapshot_id)
+    return snapshot_id, [export_record(m) for m in snapshot_members(store, snapshot_id)]
 
 
-def export_records(records: list[dict[str, Any]], fmt: str, out: Path) -> int:
-    """Write `records` as `fmt` to `out`; the file appears whole or not at all."""
-    writer = FORMATS[fmt]
-    with atomic_text_file(out) as stream:
-        return writer(records, stream)
-
-
-@contextmanager
-def atomic_text_file(out: Path) -> Iterator[TextIO]:
-    """A UTF-8 text stream that becomes `out` only when the block ends without an error."""
+def check_output(out: Path) -> Path:
+    """The directory `out` will be written in; a clear error when it cannot be."""
     directory = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise InputError(f"cannot write {out}: it is a directory")
+    if not directory.exists():
+        raise InputError(f"cannot write {out}: directory {directory} does not exist")
     if not directory.is_dir():
-        raise HarvestError(f"cannot write {out}: directory {directory} does not exist")
+        raise InputError(f"cannot write {out}: {directory} is not a directory")
+    return directory
+
+
+def write_atomically(
+    out: Path,
+    write: Callable[[TextIO], T],
+    publish: AbstractContextManager[object] | None = None,
+) -> T:
+    """Run `write` on a temporary file, then rename it to `out` (inside `publish`, if given)."""
+    directory = check_output(out)
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", dir=directory)
     except OSError as exc:
-        raise HarvestError(f"cannot write {out}: {exc.strerror}") from None
+        raise InputError(f"cannot write {out}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(temp, out)
+            result = write(stream)
+        with publish or nullcontext():
+            os.replace(temp, out)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise InputError(f"cannot write {out}: {exc.strerror}") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return result
+
+
+def export_records(
+    records: list[dict[str, Any]],
+    fmt: str,
+    out: Path,
+    publish: AbstractContextManager[object] | None = None,
+) -> int:
+    """Write `records` as `fmt` to `out`; the file appears whole or not at all."""
+    writer = FORMATS[fmt]
+    return write_atomically(out, lambda stream: writer(records, stream), publish)

@@ -7,6 +7,8 @@ from typing import Any, TextIO
 
 import rispy
 
+from harvester.exports.notes import record_note
+
 # Work.type (Crossref/OpenAlex vocabulary) -> RIS reference type.
 RIS_TYPES = {
     "journal-article": "JOUR",
@@ -29,6 +31,11 @@ RIS_TYPES = {
 }
 
 
+def ris_url(url: str) -> str:
+    """RIS readers (rispy, Zotero) split UR on ";": percent-encode it to keep one URL."""
+    return url.replace(";", "%3B")
+
+
 def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
     pages = (record.get("pages") or "").replace("\u2013", "-")
     start, _, end = pages.partition("-")
@@ -41,7 +48,7 @@ def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
         "secondary_title": record.get("venue"),
         "abstract": record.get("abstract"),
         "doi": record.get("doi"),
-        "urls": [record["url"]] if record.get("url") else [],
+        "urls": [ris_url(record["url"])] if record.get("url") else [],
         "volume": record.get("volume"),
         "number": record.get("issue"),
         "start_page": start.strip() or None,
@@ -49,10 +56,7 @@ def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
         "issn": "; ".join(record.get("issn") or []) or None,
         "keywords": list(record.get("keywords") or []),
         "language": record.get("language"),
-        "notes": [
-            f"harvester cluster {record['cluster_id']}; "
-            f"sources: {', '.join(record.get('sources') or [])}"
-        ],
+        "notes": [record_note(record)],
     }
     return {k: v for k, v in entry.items() if v not in (None, "", [])}
 

@@ -1,10 +1,16 @@
-"""CSV export: one row per cluster, safe to open in a spreadsheet."""
+"""CSV exports: one row per cluster, safe to open in a spreadsheet.
+
+Every CSV layout (harvester's own, ASReview LAB's, Rayyan's) goes through `write_table`, so
+every cell that a spreadsheet would run as a formula is neutralized in all of them.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
+
+from harvester.exports.notes import retraction_flag
 
 COLUMNS = (
     "cluster_id",
@@ -21,10 +27,13 @@ COLUMNS = (
     "keywords",
     "type",
     "language",
+    "retracted",
     "sources",
     "record_ids",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Layout = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def neutralize(value: str) -> str:
@@ -32,12 +41,16 @@ def neutralize(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def csv_row(record: dict[str, Any]) -> dict[str, str]:
-    row = {
+def joined(values: Iterable[str] | None) -> str:
+    return "; ".join(values or [])
+
+
+def csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    return {
         "cluster_id": record["cluster_id"],
         "title": record.get("title"),
         "abstract": record.get("abstract"),
-        "authors": "; ".join(record.get("authors") or []),
+        "authors": joined(record.get("authors")),
         "year": record.get("year"),
         "journal": record.get("venue"),
         "doi": record.get("doi"),
@@ -45,20 +58,29 @@ def csv_row(record: dict[str, Any]) -> dict[str, str]:
         "volume": record.get("volume"),
         "issue": record.get("issue"),
         "pages": record.get("pages"),
-        "keywords": "; ".join(record.get("keywords") or []),
+        "keywords": joined(record.get("keywords")),
         "type": record.get("type"),
         "language": record.get("language"),
-        "sources": "; ".join(record.get("sources") or []),
-        "record_ids": "; ".join(record.get("work_ids") or []),
+        "retracted": retraction_flag(record),
+        "sources": joined(record.get("sources")),
+        "record_ids": joined(record.get("work_ids")),
     }
-    return {k: neutralize(str(v)) if v not in (None, "") else "" for k, v in row.items()}
 
 
-def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+def write_table(
+    records: Iterable[dict[str, Any]], out: TextIO, columns: Sequence[str], layout: Layout
+) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     count = 0
     for record in records:
-        writer.writerow(csv_row(record))
+        row = layout(record)
+        writer.writerow(
+            {k: neutralize(str(v)) if v not in (None, "") else "" for k, v in row.items()}
+        )
         count += 1
     return count
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    return write_table(records, out, COLUMNS, csv_row)

@@ -1,18 +1,15 @@
-"""EndNote XML exports, parsed without resolving entities (defusedxml)."""
+"""EndNote XML exports, parsed without resolving entities (harvester.xml)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-
-from harvester.errors import InputError
+from harvester.errors import InputError, ProtocolError
 from harvester.inputs.record import RawEntry
 from harvester.inputs.text import read_bytes
+from harvester.xml import parse_xml
 
 # Our field <- element paths inside <record>, best first.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -44,12 +41,9 @@ def read_endnote(path: Path) -> Iterator[RawEntry]:
     if not data.strip():
         raise InputError(f"{path}: empty file, no records")
     try:
-        root = fromstring(data)
-    except ParseError as exc:
-        line = exc.position[0] if exc.position else "?"
-        raise InputError(f"{path}: line {line}: not well-formed EndNote XML ({exc})") from None
-    except DefusedXmlException as exc:
-        raise InputError(f"{path}: refused unsafe XML ({type(exc).__name__})") from None
+        root = parse_xml(data)
+    except ProtocolError as exc:
+        raise InputError(f"{path}: not well-formed EndNote XML: {exc.detail}") from None
     records = root.findall(".//record")
     if not records:
         raise InputError(f"{path}: no EndNote <record> elements")

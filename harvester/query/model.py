@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
-_OPERATORS = {"AND", "OR", "NOT"}
-_TOKEN = re.compile(r'"([^"]*)"|([^\s()"]+)')
+from harvester.query.nodes import Node, terms
+from harvester.query.parser import parse
 
 
 @dataclass(frozen=True)
@@ -18,22 +18,28 @@ class Query:
     year_from: int | None = None
     year_to: int | None = None
 
-    def terms(self) -> list[str]:
-        """Every word and phrase of the strategy, operators and grouping removed.
+    @cached_property
+    def ast(self) -> Node:
+        """The strategy as a tree (raises QuerySyntaxError, a ConfigError, if unreadable)."""
+        return parse(self.text)
 
-        Sources without Boolean search receive these as a broad bag of words.
+    def terms(self) -> list[str]:
+        """Every word and phrase of the strategy, operators, fields and truncation removed.
+
+        Sources without Boolean search receive the positive ones as a broad bag of words.
         """
-        out: list[str] = []
-        for phrase, word in _TOKEN.findall(self.text):
-            if phrase:
-                out.append(phrase.rstrip("*"))
-            elif word.upper() not in _OPERATORS:
-                out.append(word.rstrip("*"))
-        unique: dict[str, str] = {}
-        for term in out:
-            if term:
-                unique.setdefault(term.lower(), term)
-        return list(unique.values())
+        return _unique(" ".join(t.words) for t, _ in terms(self.ast))
+
+    def positive_terms(self) -> list[str]:
+        """The words and phrases a matching record must or may contain (none under NOT)."""
+        return _unique(" ".join(t.words) for t, positive in terms(self.ast) if positive)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    unique: dict[str, str] = {}
+    for value in values:
+        unique.setdefault(value.lower(), value)
+    return list(unique.values())
 
 
 @dataclass(frozen=True)
@@ -43,3 +49,7 @@ class Translation:
     params: Mapping[str, str]
     notes: tuple[str, ...] = ()
     exact: bool = True
+
+    def with_params(self, extra: Mapping[str, str]) -> Translation:
+        """The same translation with `extra` parameters added (a connector's fixed ones)."""
+        return Translation({**self.params, **extra}, self.notes, self.exact)

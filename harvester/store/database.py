@@ -115,7 +115,14 @@ def _migrate(store: Store) -> None:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
     )
     current = store.schema_version if pending_check else 0
-    pending = [m for m in migrations() if m[0] > current]
+    applied = (
+        {row[0] for row in store.rows("SELECT version FROM schema_version")}
+        if pending_check
+        else set()
+    )
+    # Every bundled migration not yet applied, not only those above the highest: migrations
+    # written on parallel branches may land with lower numbers after a higher one ran.
+    pending = [m for m in migrations() if m[0] not in applied]
     if not pending:
         return
     if store.read_only:

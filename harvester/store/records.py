@@ -61,6 +61,7 @@ WORK_SCHEMA = pa.schema(
         ("first_page", pa.string()),
         ("pmid", pa.string()),
         ("arxiv", pa.string()),
+        ("retracts", _LIST),
     ]
 )
 WORK_COLUMNS = [f.name for f in WORK_SCHEMA]
@@ -74,6 +75,8 @@ class RawRecord:
     payload: str
     work: Work | None
     error: str | None = None
+    # False when the review's local filter rejected the record: stored, but not in the set.
+    matched: bool = True
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class PageCounts:
     new: int
     changed: int
     skipped: int
+    filtered_out: int = 0
 
 
 def work_row(work: Work) -> dict[str, Any]:
@@ -145,11 +149,15 @@ def write_page(
         )
     finally:
         con.unregister("page_raw")
-    works = [r.work for r in unique if r.work is not None]
+    mapped = [r for r in unique if r.work is not None]
+    works = [r.work for r in mapped if r.work is not None]
     if works:
         upsert_works(con, works, now)
-        link_review(con, review_id, source, [w.key for w in works], run_id)
-    return PageCounts(len(records), int(new), int(changed), len(unique) - len(works))
+        link_review(
+            con, review_id, source, [w.key for w in works], run_id, [r.matched for r in mapped]
+        )
+    rejected = sum(1 for r in mapped if not r.matched)
+    return PageCounts(len(records), int(new), int(changed), len(unique) - len(works), rejected)
 
 
 def upsert_works(con: duckdb.DuckDBPyConnection, works: Sequence[Work], now: datetime) -> None:
@@ -168,15 +176,25 @@ def upsert_works(con: duckdb.DuckDBPyConnection, works: Sequence[Work], now: dat
 
 
 def link_review(
-    con: duckdb.DuckDBPyConnection, review_id: str, source: str, work_ids: list[str], run_id: int
+    con: duckdb.DuckDBPyConnection,
+    review_id: str,
+    source: str,
+    work_ids: list[str],
+    run_id: int,
+    matched: Sequence[bool] | None = None,
 ) -> None:
-    table = pa.table({"work_id": pa.array(work_ids, pa.string())})
+    """Link works to the review; `matched` is the local filter's latest verdict per work."""
+    flags = list(matched) if matched is not None else [True] * len(work_ids)
+    table = pa.table(
+        {"work_id": pa.array(work_ids, pa.string()), "matched": pa.array(flags, pa.bool_())}
+    )
     con.register("page_links", table)
     try:
         con.execute(
-            """INSERT INTO review_records (review_id, work_id, source, first_run, last_run)
-               SELECT ?, work_id, ?, ?, ? FROM page_links
-               ON CONFLICT (review_id, work_id) DO UPDATE SET last_run = excluded.last_run""",
+            """INSERT INTO review_records (review_id, work_id, source, matched, first_run, last_run)
+               SELECT ?, work_id, ?, matched, ?, ? FROM page_links
+               ON CONFLICT (review_id, work_id) DO UPDATE SET
+                 last_run = excluded.last_run, matched = excluded.matched""",
             [review_id, source, run_id, run_id],
         )
     finally:

@@ -74,11 +74,12 @@ def start_source(
     window_from: datetime | None,
     window_until: datetime,
     started: datetime,
+    explanation: str | None = None,
 ) -> None:
     store.execute(
         """INSERT INTO run_sources (run_id, source, connector, query_sent, notes, exact,
-                                    window_from, window_until, started_at, status)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')""",
+                                    window_from, window_until, started_at, status, explanation)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)""",
         [
             run_id,
             source,
@@ -89,6 +90,7 @@ def start_source(
             window_from,
             window_until,
             started,
+            explanation,
         ],
     )
 
@@ -104,13 +106,14 @@ def count_page(
     changed: int,
     skipped: int,
     total_hits: int | None,
+    filtered_out: int = 0,
 ) -> None:
     con.execute(
         """UPDATE run_sources SET requests = ?, records = records + ?,
                   new_records = new_records + ?, changed = changed + ?, skipped = skipped + ?,
-                  total_hits = coalesce(?, total_hits)
+                  filtered_out = filtered_out + ?, total_hits = coalesce(?, total_hits)
            WHERE run_id = ? AND source = ?""",
-        [requests, records, new, changed, skipped, total_hits, run_id, source],
+        [requests, records, new, changed, skipped, filtered_out, total_hits, run_id, source],
     )
 
 

@@ -1,0 +1,156 @@
+"""Dublin Core (oai_dc) metadata as a Work, reading it the way Open Journal Systems writes it.
+
+OJS writes one dc:title per locale (`xml:lang`: an Indonesian article often has an Indonesian and
+an English title), the article DOI as a bare dc:identifier, the citation "Journal; Vol 5, No 2
+(2020): Issue title; 12-30" in dc:source followed by the ISSN and the *issue* DOI as further
+dc:source values, and galley links in dc:relation. Zenodo and others put a DOI URL in
+dc:identifier or dc:relation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from harvester.mapping import first, names, strings
+from harvester.normalize import (
+    clean_abstract,
+    clean_text,
+    clean_title,
+    normalize_doi,
+    normalize_issn,
+    parse_year,
+)
+from harvester.work import Work
+
+DC = "http://purl.org/dc/elements/1.1/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# ISO 639-2 codes repositories use, as the two-letter codes the other sources give.
+LANGUAGES = {"eng": "en", "ind": "id", "may": "ms", "msa": "ms", "jav": "jv", "sun": "su"}
+LANGUAGES |= {"spa": "es", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "por": "pt"}
+LANGUAGES |= {"ara": "ar", "zho": "zh", "chi": "zh", "jpn": "ja", "nld": "nl", "dut": "nl"}
+_VERSIONS = {"publishedVersion", "acceptedVersion", "submittedVersion", "updatedVersion", "draft"}
+_VOLUME = re.compile(r"\b(?:Vol(?:ume)?|Jilid)\b\.?\s*(\d[\w/-]*)", re.IGNORECASE)
+_ISSUE = re.compile(r"\b(?:No|Nomor|Number|Issue|Iss|Edisi)\b\.?\s*(\d[\w/-]*)", re.IGNORECASE)
+_YEAR_IN_BRACKETS = re.compile(r"\((?:[^()]*?\b)?(\d{4})\b")
+_PAGES = re.compile(r"^(?:pp?\.?\s*)?([A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)$")
+_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+_ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What an OJS dc:source citation says about where the article appeared."""
+
+    venue: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    year: int | None = None
+    pages: str | None = None
+
+
+def parse_citation(value: str) -> Citation:
+    """ "Journal; Vol 1, No 2 (2013): Title; 37-59" (and its variants) taken apart."""
+    parts = [p.strip() for p in value.split(";") if p.strip()]
+    if not parts:
+        return Citation()
+    rest = " ".join(parts[1:])
+    head = _VOLUME.search(parts[0]) or _ISSUE.search(parts[0])
+    venue = parts[0][: head.start()] if head else parts[0]
+    if head:
+        rest = f"{parts[0][head.start() :]} {rest}"
+    volume, issue = _VOLUME.search(rest), _ISSUE.search(rest)
+    year = _YEAR_IN_BRACKETS.search(rest)
+    pages = _PAGES.match(parts[-1]) if len(parts) > 1 else None
+    return Citation(
+        venue=clean_text(venue.strip(" ,:")),
+        volume=volume.group(1) if volume else None,
+        issue=issue.group(1) if issue else None,
+        year=parse_year(year.group(1)) if year else None,
+        pages=re.sub(r"\s*[-–]\s*", "-", pages.group(1)) if pages else None,
+    )
+
+
+def find_doi(identifiers: list[str], relations: list[str], sources: list[str]) -> str | None:
+    """The article's DOI wherever the journal put it.
+
+    A dc:source holding nothing but a DOI is the OJS *issue* DOI: taking it would give every
+    article of an issue the same DOI and merge them all, so only a DOI inside a longer dc:source
+    (a citation that names the article's DOI) counts.
+    """
+    for value in [*identifiers, *relations]:
+        if doi := normalize_doi(value):
+            return doi
+    for value in sources:
+        if len(value.split()) > 1 and (doi := normalize_doi(value)):
+            return doi
+    return None
+
+
+def language_code(value: str | None) -> str | None:
+    """ "eng", "en_US", "en-US" -> "en"; "ind" -> "id"."""
+    if not value:
+        return None
+    code = re.split(r"[-_]", value.strip().lower())[0]
+    return LANGUAGES.get(code, code if len(code) == 2 else None)
+
+
+def in_language(values: list[tuple[str, str | None]], language: str | None) -> list[str]:
+    """Values with the one in the record's language first (else in document order)."""
+    ordered = sorted(values, key=lambda v: language_code(v[1]) != language if language else False)
+    return [value for value, _ in ordered]
+
+
+def dc_type(values: list[str]) -> str | None:
+    """ "info:eu-repo/semantics/article" -> "article" (version statements skipped)."""
+    for value in values:
+        kind = value.rsplit("/", 1)[-1] if value.startswith("info:eu-repo/semantics/") else None
+        if kind and kind not in _VERSIONS:
+            return kind
+    return values[0] if values else None
+
+
+def dc_work(dc: etree._Element) -> Work:
+    """Map a Dublin Core record (any wrapper element holding dc:* elements) to a Work."""
+
+    def tagged(name: str) -> list[tuple[str, str | None]]:
+        found = [
+            (" ".join("".join(e.itertext()).split()), e.get(XML_LANG))
+            for e in dc.iter(f"{{{DC}}}{name}")
+        ]
+        return [(value, lang) for value, lang in found if value]
+
+    def get(name: str) -> list[str]:
+        return [value for value, _ in tagged(name)]
+
+    language = language_code(first(get("language")))
+    titles = strings(clean_title(t) for t in in_language(tagged("title"), language))
+    sources, identifiers = get("source"), get("identifier")
+    citation = next((parse_citation(s) for s in sources if ";" in s), Citation())
+    doi = find_doi(identifiers, get("relation"), sources)
+    landing = (i for i in identifiers if i.startswith("http") and not normalize_doi(i))
+    date = first(get("date"))
+    published = _ISO_DATE.match(date) if date else None
+    return Work(
+        source="",
+        source_id="",
+        doi=doi,
+        title=first(titles),
+        other_titles=titles[1:],
+        # OJS 2 appends the affiliation after a semicolon: "Family, Given; University".
+        authors=names(name.split(";")[0] for name in get("creator")),
+        year=parse_year(date) or citation.year,
+        venue=citation.venue,
+        volume=citation.volume,
+        issue=citation.issue,
+        pages=citation.pages,
+        abstract=clean_abstract(first(in_language(tagged("description"), language))),
+        type=dc_type(get("type")),
+        language=language,
+        url=next(landing, f"https://doi.org/{doi}" if doi else None),
+        issn=strings(normalize_issn(s) for s in sources if _ISSN.match(s)),
+        keywords=strings(k for subject in get("subject") for k in subject.split(";")),
+        published=published.group(0) if published else None,
+    )

@@ -1,0 +1,154 @@
+"""A PRISMA-S style search log in Markdown, for a review's methods section.
+
+For every update up to a snapshot and every source searched in it: the database and its
+interface, the date, the query exactly as sent (and how it was translated from the review's
+strategy), the limits (publication years, the incremental date window) and the result counts.
+Everything comes from the run bookkeeping the store keeps; nothing is typed in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import parse_qsl, urlsplit
+
+from harvester import __version__
+from harvester.errors import HarvestError
+from harvester.registry import connector_class
+from harvester.reporting.snapshots import (
+    SnapshotInfo,
+    SourceSearch,
+    review_snapshots,
+    snapshot_info,
+)
+from harvester.review import Review
+from harvester.store import Store
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "unknown"
+
+
+def _database(connector: str) -> str:
+    try:
+        return connector_class(connector).title or connector
+    except HarvestError:  # a connector no longer installed still has its log
+        return connector
+
+
+def _fenced(text: str) -> str:
+    fence = "````" if "```" in text else "```"
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def decoded_request(query_sent: str) -> tuple[str, list[tuple[str, str]]]:
+    """(endpoint, parameters) of a logged request, decoded for people to read."""
+    parts = urlsplit(query_sent)
+    endpoint = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else parts.path
+    return endpoint, parse_qsl(parts.query, keep_blank_values=True)
+
+
+def _window(search: SourceSearch) -> str:
+    until = _when(search.window_until)
+    if search.window_from is None:
+        return f"no date limit: every record the source held up to {until}"
+    return (
+        f"records added or changed since {_when(search.window_from)} "
+        f"(the previous harvest, less the overlap), up to {until}"
+    )
+
+
+def _results(search: SourceSearch) -> str:
+    reported = (
+        f"the source reported {search.total_hits:,} matching records; "
+        if search.total_hits is not None
+        else ""
+    )
+    text = (
+        f"{reported}{search.records:,} retrieved ({search.new_records:,} new, "
+        f"{search.changed:,} updated, {search.skipped:,} unusable); status {search.status}"
+    )
+    return text + (f": {search.error}" if search.error else "")
+
+
+def _source_section(search: SourceSearch) -> list[str]:
+    endpoint, params = decoded_request(search.query_sent or "")
+    request = "\n".join([f"GET {endpoint}", *(f"{k} = {v}" for k, v in params)])
+    lines = [
+        f"### {search.source}",
+        "",
+        f"- **Database:** {_database(search.connector)} (connector `{search.connector}`)",
+        f"- **Interface:** {endpoint or 'unknown'}",
+        f"- **Date searched:** {_when(search.started_at)}",
+        "- **Query as sent** (decoded; paging parameters are added per page):",
+        "",
+        _fenced(request),
+        "",
+    ]
+    if search.notes:
+        lines += ["- **Translation notes:**", ""]
+        lines += [f"  > {note}" for note in search.notes]
+        lines.append("")
+    if search.exact is not None:
+        exact = (
+            "yes"
+            if search.exact
+            else "no; the full strategy was applied to the records afterwards (local filter)"
+        )
+        lines.append(f"- **Strategy sent exactly:** {exact}")
+    lines += [
+        f"- **Date window:** {_window(search)}",
+        f"- **Results:** {_results(search)}",
+        "",
+    ]
+    return lines
+
+
+def _update_section(number: int, info: SnapshotInfo) -> list[str]:
+    lines = [
+        f"## Update {number}: run {info.run_id}, {info.created_at:%Y-%m-%d} "
+        f"(snapshot {info.snapshot_id})",
+        "",
+        "| Source | Date searched | Status | Reported | Retrieved | New | Updated |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for s in info.searches:
+        reported = f"{s.total_hits:,}" if s.total_hits is not None else ""
+        lines.append(
+            f"| {s.source} | {_when(s.started_at)} | {s.status} | {reported} "
+            f"| {s.records:,} | {s.new_records:,} | {s.changed:,} |"
+        )
+    lines += [
+        "",
+        f"Snapshot {info.snapshot_id} holds {info.clusters:,} unique records of the "
+        f"{info.records:,} retrieved so far ({info.duplicates_removed:,} duplicates removed).",
+        "",
+    ]
+    for search in info.searches:
+        lines += _source_section(search)
+    return lines
+
+
+def search_log(store: Store, review: Review, snapshot_id: int) -> str:
+    """The Markdown search log of every update of `review` up to `snapshot_id`."""
+    query = review.query
+    years = (
+        f"{query.year_from or '…'}–{query.year_to or '…'}"
+        if query.year_from or query.year_to
+        else "no limit"
+    )
+    lines = [
+        f"# Search log: {review.title}",
+        "",
+        f"Review `{review.id}`, up to snapshot {snapshot_id}. Written by harvester "
+        f"{__version__} from its store; one section per update of the living review.",
+        "",
+        f"## Search strategy (review file {review.path})",
+        "",
+        _fenced(query.text.strip()),
+        "",
+        f"Publication years: {years}.",
+        "",
+    ]
+    for number, sid in enumerate(review_snapshots(store, review.id, up_to=snapshot_id), 1):
+        lines += _update_section(number, snapshot_info(store, sid))
+    return "\n".join(lines).rstrip() + "\n"
