@@ -127,8 +127,10 @@ def strip_markup(text: str | None) -> str:
     """Plain text from titles and abstracts carrying HTML, JATS or MathML, entities decoded."""
     if not text:
         return ""
-    if "<" not in text and "&" not in text:
-        return " ".join(text.replace("\u00a0", " ").split())  # no markup: the common case
+    if "<" not in text and "&" not in text:  # no markup: the common case
+        if "  " not in text and not any(c in text for c in "\n\r\t\xa0"):
+            return text.strip()  # nothing to collapse either (most abstracts: much cheaper)
+        return " ".join(text.replace("\u00a0", " ").split())
     out = text
     # Entities are sometimes escaped twice ("&amp;nbsp;") and decoding can reveal tags: repeat
     # until nothing changes, so that stripping stripped text is a no-op.
@@ -291,7 +293,7 @@ def split_authors(text: str | None) -> tuple[str, ...]:
     Handles BibTeX "A and B", "A; B", Vancouver "Smith J, Jones K", "Family, Given, Family,
     Given", "Family Initials" and names glued together without separators.
     """
-    cleaned = _SPACES.sub(" ", _ETAL.sub(" ", _ETAL.sub(" ", strip_markup(text)))).strip(" ,;")
+    cleaned = " ".join(_ETAL.sub(" ", _ETAL.sub(" ", strip_markup(text))).split()).strip(" ,;")
     if not cleaned:
         return ()
     if ";" in cleaned or _AND.search(cleaned):

@@ -176,7 +176,7 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "generic": is_generic(title),
         "category": category(work, venue_folded),
         "abstract": _NOT_ALNUM.sub(
-            " ", fold(strip_markup((work.abstract or "")[:700]))[:600]
+            " ", fold(strip_markup((work.abstract or "")[:400]))[:300]
         ).strip()
         or None,
     }
