@@ -83,22 +83,31 @@ def read_table(path: Path) -> Iterator[RawEntry]:
     except csv.Error as exc:
         raise InputError(f"{path}: not a CSV file ({exc})") from None
     columns = _columns(header, path)
+    # Most fields have one column; those with several take the first filled one.
+    single = [(field, indexes[0]) for field, indexes in columns.items() if len(indexes) == 1]
+    several = [(field, indexes) for field, indexes in columns.items() if len(indexes) > 1]
+    name = str(path)
     position = 0
     try:
         for row in reader:
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue
             position += 1
+            width = len(row)
             fields: dict[str, object] = {}
-            for field, indexes in columns.items():
-                value = next((row[i] for i in indexes if i < len(row) and row[i].strip()), None)
-                if value is not None:
-                    fields[field] = value
+            for field, i in single:
+                if i < width and row[i].strip():
+                    fields[field] = row[i]
+            for field, indexes in several:
+                for i in indexes:
+                    if i < width and row[i].strip():
+                        fields[field] = row[i]
+                        break
             if "pages" not in fields and "page_start" in fields:
                 fields["pages"] = "-".join(
                     str(fields[k]) for k in ("page_start", "page_end") if k in fields
                 )
             record_id = str(fields.pop("id", "")) or None
-            yield RawEntry(str(path), position, fields, record_id)
+            yield RawEntry(name, position, fields, record_id)
     except csv.Error as exc:
         raise InputError(f"{path}: line {reader.line_num}: {exc}") from None
