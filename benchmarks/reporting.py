@@ -58,13 +58,36 @@ def export(store: Store, fmt: str, snapshot: int) -> int:
     return FORMATS[fmt](rows, io.StringIO())
 
 
+def _word(number: int) -> str:
+    """A made-up word per number ("bab", "bac", ...), so copies share no title or author."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    out = ""
+    while True:
+        number, digit = divmod(number, len(letters))
+        out += letters[digit] + "a"
+        if not number:
+            return out
+
+
 def distinct(count: int) -> list[RawRecord]:
-    """Recorded records multiplied, each copy with its own DOI (so each is its own cluster)."""
-    return [
-        dataclasses.replace(r, work=dataclasses.replace(r.work, doi=f"{r.work.doi}/{i}"))
-        for i, r in enumerate(records(count))
-        if r.work is not None
-    ]
+    """Recorded records multiplied into distinct articles: each copy gets its own DOI, title
+    word, first author, volume and pages, so deduplication keeps every one as its own cluster."""
+    out = []
+    for i, r in enumerate(records(count)):
+        if r.work is None:
+            continue
+        work = r.work
+        word = _word(i)
+        work = dataclasses.replace(
+            work,
+            doi=f"{work.doi}/{i}",
+            title=f"{word.capitalize()} {work.title or ''}",
+            authors=(f"{word.capitalize()}, A", *work.authors[1:]),
+            volume=str(i),
+            pages=f"{i}-{i + 9}",
+        )
+        out.append(dataclasses.replace(r, work=work))
+    return out
 
 
 def bench(size: int) -> None:
