@@ -352,6 +352,9 @@ _EXCEL_MONTH_FIRST = re.compile(r"^\s*([A-Za-z]{3})-(\d{1,4})\s*$")
 _EXCEL_DAY_FIRST = re.compile(r"^\s*(\d{1,2})-([A-Za-z]{3})\s*$")
 
 
+_ROMAN_PAGES = re.compile(r"^([ivxlc]{1,8})(?:\s*[-\u2013]+\s*([ivxlc]{1,8}))?\.?$", re.IGNORECASE)
+
+
 def page_range(pages: str | None) -> tuple[str | None, str | None]:
     """(first, last) page, the last one written in full: "221-8", "221-228" and "221--228" agree.
 
@@ -361,6 +364,12 @@ def page_range(pages: str | None) -> tuple[str | None, str | None]:
     if not pages:
         return None, None
     text = pages.strip()
+    roman = _ROMAN_PAGES.match(text)
+    if roman:
+        # Front matter ("xiii-xv"). The leading 0 keeps the numeral whole where page keys
+        # are compared without their letter prefix ("S197" and "197").
+        first, last = roman.group(1).lower(), roman.group(2)
+        return f"0{first}", f"0{last.lower()}" if last else None
     month_first = _EXCEL_MONTH_FIRST.match(text)
     if month_first and month_first.group(1).lower() in _MONTHS:
         text = f"{_MONTHS[month_first.group(1).lower()]}-{month_first.group(2)}"
@@ -374,6 +383,10 @@ def page_range(pages: str | None) -> tuple[str | None, str | None]:
     if len(found) < 2 or len(found[1]) > 8:
         return first, None
     last = found[1].lower()
-    if last.isdigit() and first.isdigit() and len(last) < len(first):
-        last = first[: len(first) - len(last)] + last  # "221-8" -> "228"
+    if last.isdigit():
+        # "221-8" -> "228"; "S41-7" and "S41-47" -> "s47" (the prefix written once).
+        prefix, digits = (first[0], first[1:]) if first[0].isalpha() else ("", first)
+        if len(last) < len(digits):
+            last = digits[: len(digits) - len(last)] + last
+        last = prefix + last
     return first, last

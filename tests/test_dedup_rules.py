@@ -71,15 +71,74 @@ def test_without_doi_title_authors_and_year_decide() -> None:
         ("reply", {"doi": None, "title": "Reply to: " + ARTICLE.title}),
         ("years apart", {"doi": None, "year": 2022}),
         ("part 2", {"doi": None, "title": ARTICLE.title + ", part 2"}),
-        ("other number", {"doi": None, "title": "Open source software in 2017"}),
+        ("other number", {"doi": None, "title": "Open source software in 2017", "pages": None}),
         ("other pages", {"doi": None, "pages": "101-110", "venue": "Gov Inf Q", "issue": None}),
     ],
 )
 def test_vetoes_keep_records_apart(label: str, changes: dict[str, object]) -> None:
     base = ARTICLE
     if label == "other number":
-        base = dataclasses.replace(ARTICLE, doi=None, title="Open source software in 2018")
+        base = dataclasses.replace(
+            ARTICLE, doi=None, title="Open source software in 2018", pages=None
+        )
     assert not same_cluster(base, copy(**changes)), label
+
+
+def test_a_misspelt_number_in_one_page_range_is_one_article() -> None:
+    # "p16INK4a" and "p6INK4a": the same authors, year, volume and whole page range.
+    right = copy(doi=None, title="Loss of p16INK4a expression in cervical smears")
+    wrong = dataclasses.replace(
+        right, source="c", title="Loss of p6INK4a expression in cervical smears"
+    )
+    assert same_cluster(right, wrong)
+    assert not same_cluster(right, dataclasses.replace(wrong, pages="44"))
+
+
+def test_an_issue_number_typo_does_not_split_one_citation() -> None:
+    assert same_cluster(ARTICLE, copy(doi=None, issue="11"))
+    editorial = copy(doi=None, title="Editorial", pages="1", issue="1")
+    assert not same_cluster(editorial, dataclasses.replace(editorial, source="c", issue="2"))
+
+
+def test_a_volume_that_only_repeats_the_year_is_no_conflict() -> None:
+    assert same_cluster(ARTICLE, copy(doi=None, volume="2019", issue=None))
+
+
+def test_a_title_without_its_heading_matches_on_the_full_citation() -> None:
+    short = copy(doi=None, title="Open source software in e-government")
+    assert same_cluster(ARTICLE, short)
+    elsewhere = dataclasses.replace(short, source="c", pages="101-110", issue=None)
+    assert not same_cluster(ARTICLE, elsewhere)
+
+
+def test_a_figure_doi_stands_for_its_article() -> None:
+    assert doi_alias("10.1371/journal.pone.0094853.g001") == doi_alias(
+        "10.1371/journal.pone.0094853"
+    )
+    assert doi_alias("10.7554/elife.06487.001") == doi_alias("10.7554/elife.06487")
+    assert doi_alias("10.1371/journal.pone.0094853") != doi_alias("10.1371/journal.pone.0094854")
+
+
+def test_a_supplement_numbered_as_a_volume_is_one_article() -> None:
+    suppl = copy(doi=None, venue="Kidney Int Suppl", volume="75", issue=None, pages="S44-8")
+    parent = copy(doi=None, venue="Kidney International Supplement", volume="57", issue="75")
+    parent = dataclasses.replace(parent, pages="S44-S48")
+    assert reason(suppl, parent).startswith("same title, authors, year and page range")
+    # One page is not a range: abstracts on page S44 of two volumes are two abstracts.
+    assert not same_cluster(
+        dataclasses.replace(suppl, pages="S44"), dataclasses.replace(parent, pages="S44")
+    )
+
+
+def test_one_doi_under_another_journal_name_is_one_article() -> None:
+    misnamed = copy(venue="Postgrad Med J")
+    assert reason(ARTICLE, misnamed) == "same DOI"
+    other_title = dataclasses.replace(misnamed, title="Gene delivery in Parkinson disease")
+    assert not same_cluster(ARTICLE, other_title)
+    # A meeting abstract given the later article's DOI: same title, authors and year, but a
+    # page of its own in a supplement.
+    abstract = copy(venue="Journal of Neurochemistry", volume="138", issue=None, pages="366")
+    assert not same_cluster(ARTICLE, abstract)
 
 
 def test_one_full_citation_under_two_dois_is_one_article() -> None:
@@ -168,10 +227,19 @@ def test_glued_authors_and_missing_year_still_match() -> None:
         ("comment on effects of x", "comment"),
         ("withdrawn antiviral treatment for bell s palsy", "withdrawn"),
         ("effects of x on y", ""),
+        ("response of tumours to radiation", ""),
+        ("health care in response to humanitarian events", ""),
+        ("response to the letter by smith", "comment"),
+        ("response", "comment"),
     ],
 )
 def test_record_kind(title: str, kind: str) -> None:
     assert record_kind(title) == kind
+
+
+def test_re_colon_answers_a_letter_but_re_evaluation_does_not() -> None:
+    assert record_kind("re effects of x on y", "Re: Effects of X on Y") == "comment"
+    assert record_kind("re evaluation of x", "Re-evaluation of X") == ""
 
 
 def test_part_numbers_and_generic_titles() -> None:
@@ -191,6 +259,15 @@ def test_title_notes_are_dropped() -> None:
     assert plain_title("Effects of X [erratum appears in J Y 2010;5:9] [Review] [88 refs]") == (
         "Effects of X"
     )
+    # MEDLINE notes with brackets inside, cut off unclosed, and section labels.
+    assert plain_title("Effects of X. [Erratum appears in J Y. Note: Smith, P [corrected]") == (
+        "Effects of X"
+    )
+    assert plain_title("Effects of X - [careers]") == "Effects of X"
+    assert plain_title("Effects of X. German") == "Effects of X"
+    assert plain_title("PET with [11C]") == "PET with [11C]"
+    # The citation a correction notice gives of its article.
+    assert plain_title("Effects of X (vol 360, pg 542, 2009)") == "Effects of X"
 
 
 @given(st.text())

@@ -54,6 +54,9 @@ def test_split_authors_is_total_and_gives_normalized_names(text: str) -> None:
         ("Apr-13", ("4", "13")),  # a spreadsheet's date for "4-13"
         ("e87686", ("e87686", None)),
         ("S417-S429", ("s417", "s429")),
+        ("S41-7", ("s41", "s47")),  # the supplement's letter written once
+        ("xiii-xv", ("0xiii", "0xv")),  # front matter, kept apart from page 13
+        ("iv", ("0iv", None)),
         ("2050310000000000", (None, None)),
         (None, (None, None)),
     ],

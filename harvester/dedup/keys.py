@@ -78,14 +78,24 @@ def _cochrane_number(work: Work) -> str | None:
     return None
 
 
+# PLOS and eLife give each figure, table, supplement or section a DOI of its own under the
+# article's ("journal.pone.0094853.g001", "elife.06487.001"); a database that stores one of
+# those means the article.
+_COMPONENT_DOI = re.compile(
+    r"^(10\.1371/journal\.[a-z]+\.\d+)\.[gts]\d{3}$|^(10\.7554/elife\.\d+)\.\d{3}$"
+)
+
+
 def doi_alias(doi: str | None) -> str | None:
-    """Spelling-free DOI: Cochrane versions share one, and so do "jas.2013-6195"/"jas2013-6195"."""
+    """Spelling-free DOI: Cochrane versions share one, and so do "jas.2013-6195"/"jas2013-6195"
+    and an article and its figures' DOIs."""
     if not doi:
         return None
     cochrane = _COCHRANE.match(doi)
     if cochrane:
         return f"cochrane {cochrane.group(1)}"
-    return _NOT_ALNUM.sub("", doi)
+    component = _COMPONENT_DOI.match(doi)
+    return _NOT_ALNUM.sub("", (component.group(1) or component.group(2)) if component else doi)
 
 
 # Notes databases append to titles in brackets: "[Review] [88 refs]", "[Japanese]",
@@ -100,12 +110,40 @@ _TITLE_NOTE = re.compile(
     r"indonesian|malay|thai|vietnamese)(?: abstract)?)[\])]\.?",
     re.IGNORECASE,
 )
-_CORRECTION_CITATION = re.compile(r"\(vol\.? \d+[, ]+(?:pg|p)\.? ?\d+", re.IGNORECASE)
+# MEDLINE's notes about other records run to the end of the title, may hold brackets of their
+# own ("[Erratum appears in ... Note: Smith, P [corrected]]") and are often cut off unclosed.
+_TRAILING_NOTE = re.compile(
+    r"\s*\.?\s*\[(?:erratum appears|published erratum|retraction (?:in|of)|retracted|"
+    r"comment (?:in|on)|see comments?|update (?:in|of)|corrected and republished)\b.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+# A short label in brackets at the end ("- [careers]", "[1]", "[Spanish]"): a section or
+# reference marker the database added, not a word of the title. "[11C]" (letters and digits,
+# a chemical label) stays.
+_TRAILING_LABEL = re.compile(r"\s*[-:]?\s*\[(?:[A-Za-z]+(?: [A-Za-z]+)?|\d{1,3})\]\s*\.?$")
+# A correction notice cites the article it corrects after its title: "(vol 360, pg 542,
+# 2009)" (Web of Science) or "(New England Journal of Medicine (2009) 360 (542-544))" (Embase).
+_CORRECTION_CITATION = re.compile(
+    r"\s*\((?:vol\.? \d+[, ]+(?:(?:pg|p)\.? ?)?[a-z]?\d+[, ]+(?:1[89]|20)\d\d"
+    r"|[A-Z][^()]{2,200} \((?:1[89]|20)\d\d\) \d+[^()]{0,20}\([^()]*\d[^()]*\)"
+    r"(?:,? ?doi:? ?[^()\s]+)?)\)\s*\.?$",
+    re.IGNORECASE,
+)
+# An original-language note after the English title: "Cerebral protection. German".
+_LANGUAGE_NOTE = re.compile(
+    r"\.\s*(?:in )?(?:english|german|french|japanese|polish|chinese|spanish|russian|italian|"
+    r"portuguese|dutch|korean|turkish|hungarian|czech|danish|swedish|norwegian|finnish|"
+    r"hebrew|greek|croatian|serbian|slovak|romanian|bulgarian|ukrainian|persian|arabic)\.?$",
+    re.IGNORECASE,
+)
 
 
 def plain_title(title: str | None) -> str:
-    """The title without markup and without the notes databases append to it."""
-    return _TITLE_NOTE.sub("", strip_markup(title)).strip()
+    """The title without markup and without the notes databases append to it (the citation
+    an erratum gives of its article too: the notice's kind is read before it goes)."""
+    text = _TRAILING_NOTE.sub("", strip_markup(title))
+    text = _CORRECTION_CITATION.sub("", _TITLE_NOTE.sub("", text))
+    return _LANGUAGE_NOTE.sub("", _TRAILING_LABEL.sub("", text)).strip()
 
 
 def _alternative_title(work: Work, main: str) -> str:
@@ -163,15 +201,18 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "venue": venue or None,
         # "British Medical Journal" -> "bmj", to meet the record that says "BMJ".
         "venue_acronym": "".join(w[0] for w in venue.split()) if len(venue.split()) > 1 else None,
-        # A one-word name may itself be an acronym ("Cmaj", "BMJ"), kept whole.
-        "venue_word": _NOT_ALNUM.sub("", venue_folded) if len(venue.split()) == 1 else None,
+        # A one-word name may itself be an acronym ("Cmaj", "BMJ"), kept whole; so is one
+        # word before a colon ("ICIS: Transforming Society with Digital Innovation").
+        "venue_word": _venue_word(venue_folded, venue),
         # Two letters a word, for abbreviations shorter than three ("Am J Respir").
         "venue_short": " ".join(w[:2] for w in venue.split()) or None,
-        "volume": _number(work.volume),
+        "volume": _volume(work.volume, work.year),
         "issue": issue,
         "page_first": first,
         "page_last": last,
-        "kind": "erratum" if _CORRECTION_CITATION.search(work.title or "") else record_kind(title),
+        "kind": "erratum"
+        if _CORRECTION_CITATION.search(strip_markup(work.title))
+        else record_kind(title, plain),
         "part": part_number(title),
         "generic": is_generic(title),
         "category": category(work, venue_folded),
@@ -219,6 +260,20 @@ def _number(value: str | None) -> str | None:
         return None
     found = _DIGITS.search(value or "")
     return found.group(0).lstrip("0") or "0" if found else None
+
+
+def _venue_word(folded: str, key: str) -> str | None:
+    if len(key.split()) == 1:
+        return _NOT_ALNUM.sub("", folded)
+    head = _NOT_ALNUM.sub(" ", folded.partition(":")[0]).split()
+    return head[0] if ":" in folded and len(head) == 1 and len(head[0]) >= 3 else None
+
+
+def _volume(value: str | None, year: int | None) -> str | None:
+    """The volume number; a volume field that holds the year (magazines, some exports) says
+    nothing more than the year does, so it must not conflict with a real volume number."""
+    number = _number(value)
+    return None if number and year and number == str(year) else number
 
 
 def keys_table(records: Iterable[tuple[str, Work]]) -> pa.Table:

@@ -32,10 +32,15 @@ _KINDS = (
     ),
     (
         "comment",
+        # "Response" is also an ordinary word of research titles ("Response of tumours to
+        # radiation", "... in response to humanitarian events"): it marks a reply only when
+        # it stands alone or answers a letter, comment, article or its authors.
         re.compile(
-            r"^(?:re|reply|response|comment|comments|commentary|in reply|authors? reply|"
-            r"letter to the editor)\b|\b(?:reply|response|comment|comments|commentary) "
-            r"(?:to|on|regarding)\b|\bauthors? reply\b"
+            r"^(?:reply|comment|comments|commentary|in reply|authors? reply|"
+            r"letter to the editor)\b|^response$|\b(?:reply|comment|comments|commentary) "
+            r"(?:to|on|regarding)\b|\bauthors? reply\b|\bresponse (?:to|from|on|regarding) "
+            r"(?:the |a |an )?(?:letters?|comments?|commentary|editorial|article|"
+            r"correspondence|critique|criticism|authors?|reviewers?|dr|drs|prof)\b"
         ),
     ),
     ("withdrawn", re.compile(r"^withdrawn\b")),
@@ -55,7 +60,6 @@ _KIND_WORDS = frozenset(
         "expression",
         "withdrawal",
         "withdrawn",
-        "re",
         "reply",
         "response",
         "comment",
@@ -77,6 +81,17 @@ GENERIC_TITLES = frozenset(
         "guest editorial",
         "editor s note",
         "editors note",
+        "editor s notes",
+        "editors notes",
+        "editorial note",
+        "editorial notes",
+        "editor s comments",
+        "editors comments",
+        "editor s comment",
+        "editor s introduction",
+        "from the editor",
+        "from the editors",
+        "letter from the editor",
         "introduction",
         "preface",
         "foreword",
@@ -143,6 +158,12 @@ PREPRINT_DOI_PREFIXES = (
     "10.36227/",  # TechRxiv
     "10.22541/",  # Authorea
 )
+_PREPRINT_DOI = re.compile(
+    "|".join(
+        re.escape(prefix) + (r"\d" if prefix == "10.1101/" else "")
+        for prefix in PREPRINT_DOI_PREFIXES
+    )
+)
 _PREPRINT_VENUE = re.compile(
     r"\b(?:arxiv|biorxiv|medrxiv|ssrn|research square|preprints?|chemrxiv|techrxiv|"
     r"psyarxiv|socarxiv|authorea|osf preprints)\b"
@@ -158,8 +179,15 @@ _BOOK_TYPES = {"book", "inbook", "incollection", "book-chapter", "chap", "monogr
 _THESIS_TYPES = {"phdthesis", "mastersthesis", "thesis", "dissertation", "thes"}
 
 
-def record_kind(title: str) -> str:
-    """ "erratum", "retraction", "comment", "withdrawn" or "" for a folded title key."""
+# "Re: Effects of X" answers a letter; "Re-evaluation of X" does not: the colon tells.
+_RE_PREFIX = re.compile(r"^\W*re\s*:", re.IGNORECASE)
+
+
+def record_kind(title: str, plain: str = "") -> str:
+    """ "erratum", "retraction", "comment", "withdrawn" or "" for a folded title key (and
+    the title it came from, with its punctuation)."""
+    if _RE_PREFIX.match(plain):
+        return "comment"
     if _KIND_WORDS.isdisjoint(title.split()):
         return ""  # most titles: none of the words any pattern needs
     for kind, pattern in _KINDS:
@@ -185,10 +213,12 @@ def is_generic(title: str) -> bool:
 def category(work: Work, venue: str) -> str:
     """What kind of publication: preprint, conference, journal, book, thesis or ""."""
     kind = (work.type or "").lower()
-    doi = work.doi or ""
-    if kind in ("preprint", "posted-content") or doi.startswith(PREPRINT_DOI_PREFIXES):
+    if kind in ("preprint", "posted-content") or (venue and _PREPRINT_VENUE.search(venue)):
         return "preprint"
-    if venue and _PREPRINT_VENUE.search(venue):
+    # A preprint server's DOI on a record that names a journal or conference of its own is a
+    # link the database added, not what the record is (and Cold Spring Harbor's journals
+    # share bioRxiv's prefix: 10.1101/gr.123 is Genome Research).
+    if not venue and _PREPRINT_DOI.match((work.doi or "").lower()):
         return "preprint"
     if kind in _CONFERENCE_TYPES:
         return "conference"

@@ -61,8 +61,14 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
 
     # Where both records say where the article is, they must say the same.
     volume_conflict = k["same_volume"] & ~e["same_volume"]
-    page_conflict = k["pages_compatible"] & ~e["pages_compatible"]
-    issue_conflict = k["same_issue"] & ~e["same_issue"]
+    # Two ranges that end on the same page differ by a typo in the first page ("2297-2108").
+    page_conflict = k["pages_compatible"] & ~e["pages_compatible"] & ~e["same_range_end"]
+    # The issue number is the field exports get wrong most ("104(1)" and "104(25)" for one
+    # article): with the same volume and first page it does not count against a match,
+    # except on page 1 or a roman page (where every issue of a separately paginated journal
+    # or its front matter starts) and for generic titles ("Editorial" opens every issue).
+    issue_typo = e["same_volume"] & e["same_page"] & ~e["page_one"] & ~e["generic"]
+    issue_conflict = k["same_issue"] & ~e["same_issue"] & ~issue_typo
     location_ok = ~volume_conflict & ~page_conflict & ~issue_conflict
     same_location = e["same_page"] & ~volume_conflict & ~issue_conflict
     authors_known = s.authors > 0
@@ -81,18 +87,30 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         (s.venue > 0) & (s.venue < 0.6) & ~e["venue_prefix"] & ~both_conference & ~preprint_pair
     )
 
+    # Two articles never share a page range (several pages) in one volume.
+    same_range = (
+        (e["same_volume"] | (~k["same_volume"] & same_venue))  # proceedings have no volume
+        & e["same_page"]
+        & e["same_last_page"]
+        & e["same_range_end"]
+    )
+
     # Vetoes: never the same article, whatever else agrees.
-    veto = (
+    notice_or_part = (
         ~e["same_kind"]  # an erratum, retraction or reply is not the article it concerns
         | ~e["same_part"]  # Part 1 and Part 2
-        | ~e["same_numbers"]  # "... in 2017" vs "... in 2018", "delta 8" vs "delta 9"
         # Different PubMed or arXiv records (a preprint and its journal version have two).
         | (e["id_conflict"] & ~preprint_pair)
     )
+    # "... in 2017" vs "... in 2018", "delta 8" vs "delta 9"; but one page range of one year
+    # by the same authors (or one DOI on one first page, below) is one article whose title a
+    # database misspelt ("p16INK4a" and "p6INK4a", "Val108/158Met" and "Va1108/158Met").
+    numbers_differ = ~e["same_numbers"] & ~(same_range & authors_agree & (gap == 0))
+    veto = notice_or_part | numbers_differ
     # The whole citation (title, year, volume, first and last page) names one article; journal
     # names are the least reliable part of it ("Cmaj", "Canadian Medical Association Journal").
     full_citation = (
-        (s.title >= SAME_TITLE)
+        ((s.title >= SAME_TITLE) | e["title_affix"])  # a heading or subtitle dropped
         & (gap == 0)
         & (~venue_conflict | authors_agree)
         & e["same_volume"]
@@ -118,6 +136,8 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         | (s.title == 0)  # without titles there is too little to go on
     )
 
+    doi_title_authors_year = (s.title >= SAME_TITLE) & (s.authors >= 0.9) & (gap == 0)
+
     reason = np.full(n, "", dtype=object)
 
     def rule(name: str, condition: Bools) -> None:
@@ -127,9 +147,12 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
     # not enough when the titles or the pages say otherwise.
     rule(
         "same DOI",
-        ~veto
+        (~veto | (~notice_or_part & e["same_page"]))
         & e["same_doi"]
-        & ~venue_conflict
+        # Two journal names on one DOI: one database's mistake when the title, authors and
+        # year agree as well. Not two page ranges: a meeting abstract that a database gave
+        # the later article's DOI has the same title, authors and year, on a page of its own.
+        & (~venue_conflict | doi_title_authors_year)
         & ~page_conflict
         & (
             (s.title >= CLOSE_TITLE)
@@ -181,6 +204,48 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
     rule(
         "close title, same authors and journal",
         ~fuzzy_veto & (s.title >= CLOSE_TITLE) & authors_agree & location_ok & same_venue,
+    )
+    # Whole page ranges rarely coincide: the same range in the same volume and year, by the
+    # same authors, is one article whose title one database shortened (subtitle or heading
+    # dropped) or reworded (a translation given back in English).
+    rule(
+        "shortened or reworded title, same authors and full citation",
+        ~fuzzy_veto
+        & (e["title_affix"] | (s.title >= 0.8))
+        & authors_agree
+        & (gap == 0)
+        & same_range
+        & ~issue_conflict
+        & ~venue_conflict,
+    )
+    # A journal named in another language ("Jinko Chino Gakkai Ronbunshi", "Transactions of
+    # the Japanese Society for Artificial Intelligence"): the same title, authors, year,
+    # volume and abstract still make one article. Not across a location conflict: the same
+    # abstract printed in two journals or meeting supplements is two records.
+    rule(
+        "same title, authors, year, volume and abstract",
+        ~fuzzy_veto
+        & (s.title >= SAME_TITLE)
+        & authors_agree
+        & e["same_first_author"]
+        & (gap == 0)
+        & (s.abstract >= SAME_TITLE)
+        & e["abstracts_long"]
+        & e["same_volume"]
+        & location_ok,
+    )
+    # A supplement is numbered as a volume in one database ("Kidney Int Suppl" 75) and as an
+    # issue of the parent journal in another (volume 57, issue 75): the same title, authors,
+    # year and whole page range name one article whatever the volume says.
+    rule(
+        "same title, authors, year and page range (supplement numbered two ways)",
+        ~fuzzy_veto
+        & (s.title >= SAME_TITLE)
+        & authors_agree
+        & (gap == 0)
+        & e["same_page"]
+        & e["same_range_end"]
+        & ~venue_conflict,
     )
     # A title in two languages: the full citation identifies the article instead.
     rule(

@@ -39,6 +39,10 @@ SELECT p.a, p.b,
         = ltrim(kb.page_first, 'abcdefghijklmnopqrstuvwxyz') AS same_page,
     ltrim(ka.page_last, 'abcdefghijklmnopqrstuvwxyz')
         = ltrim(kb.page_last, 'abcdefghijklmnopqrstuvwxyz') AS same_last_page,
+    -- Page 1, or front matter in roman numerals (keyed "0xiii"): where separately paginated
+    -- issues start again.
+    ltrim(ka.page_first, 'abcdefghijklmnopqrstuvwxyz') = '1' OR starts_with(ka.page_first, '0')
+        AS page_one,
     ka.kind = kb.kind AS same_kind,
     ka.part = kb.part AS same_part,
     -- Numbers in titles ("phase II", "in 2017") must agree; a number only one side has is
@@ -49,13 +53,27 @@ SELECT p.a, p.b,
         AS same_numbers,
     ka.generic OR kb.generic AS generic,
     ka.category AS category_a, kb.category AS category_b,
-    ka.first_author = kb.first_author AS same_first_author,
+    -- "Banihani" and "Banihani Saleem": a given name glued to the family name by an export.
+    starts_with(ka.first_author || ' ', kb.first_author || ' ')
+        OR starts_with(kb.first_author || ' ', ka.first_author || ' ') AS same_first_author,
     -- One author list is the start of the other (a list cut after the first authors).
     starts_with(ka.authors || ' ', kb.authors || ' ')
         OR starts_with(kb.authors || ' ', ka.authors || ' ') AS authors_prefix,
     -- One title is the other cut short (a database that drops subtitles or truncates).
     least(length(ka.title), length(kb.title)) >= 40
         AND (starts_with(ka.title, kb.title) OR starts_with(kb.title, ka.title)) AS title_prefix,
+    -- One title is the other without its subtitle or its heading ("Infrastructure in the
+    -- wild" and "Infrastructure in the wild: what mapping ... reveals"), at a word boundary.
+    least(length(ka.title), length(kb.title)) >= 15
+        AND (starts_with(ka.title || ' ', kb.title || ' ')
+             OR starts_with(kb.title || ' ', ka.title || ' ')
+             OR ends_with(' ' || ka.title, ' ' || kb.title)
+             OR ends_with(' ' || kb.title, ' ' || ka.title)) AS title_affix,
+    -- Both give a page range (not one page) and the ranges end on the same page.
+    ka.page_last <> ka.page_first AND kb.page_last <> kb.page_first
+        AND ltrim(ka.page_last, 'abcdefghijklmnopqrstuvwxyz')
+            = ltrim(kb.page_last, 'abcdefghijklmnopqrstuvwxyz') AS same_range_end,
+    least(length(ka.abstract), length(kb.abstract)) >= 150 AS abstracts_long,
     -- "J Clin Virol" and "J Clin Virol: official publication of ...", "Gov Inf Q" and
     -- "Government Information Quarterly", "BMJ" and "British Medical Journal": one journal.
     length(ka.venue) >= 3 AND length(kb.venue) >= 3
@@ -146,6 +164,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         "same_issue",
         "same_page",
         "same_last_page",
+        "page_one",
         "same_kind",
         "same_part",
         "same_numbers",
@@ -153,6 +172,9 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         "same_first_author",
         "authors_prefix",
         "title_prefix",
+        "title_affix",
+        "same_range_end",
+        "abstracts_long",
         "venue_prefix",
         "pages_compatible",
     ):
