@@ -123,12 +123,16 @@ def _decode_doi_escapes(text: str) -> str:
     return text
 
 
+# Whitespace that collapsing would change: doubled, or not a plain space.
+_UNEVEN_SPACE = re.compile(r"\s\s|[^\S ]")
+
+
 def strip_markup(text: str | None) -> str:
     """Plain text from titles and abstracts carrying HTML, JATS or MathML, entities decoded."""
     if not text:
         return ""
     if "<" not in text and "&" not in text:  # no markup: the common case
-        if "  " not in text and not any(c in text for c in "\n\r\t\xa0"):
+        if not _UNEVEN_SPACE.search(text):
             return text.strip()  # nothing to collapse either (most abstracts: much cheaper)
         return " ".join(text.replace("\u00a0", " ").split())
     out = text

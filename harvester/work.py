@@ -51,6 +51,12 @@ class Work:
         clean = {k: v for k, v in sorted(dict(self.ids).items()) if v}
         object.__setattr__(self, "ids", MappingProxyType(clean))
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # The read-only view of `ids` cannot be pickled; a worker process sends records back
+        # pickled, so the ids travel as a plain dict and __post_init__ wraps them again.
+        values = (getattr(self, f.name) for f in dataclasses.fields(self))
+        return type(self), tuple(dict(v) if isinstance(v, Mapping) else v for v in values)
+
     @property
     def key(self) -> str:
         """Identity of the record in the store: one row per (source, source_id)."""

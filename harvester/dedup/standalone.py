@@ -11,8 +11,9 @@ from typing import Any
 import pyarrow as pa
 
 from harvester.dedup.engine import deduplicate
+from harvester.dedup.prepare import prepare
 from harvester.dedup.rules import Settings
-from harvester.inputs import InputRecord, RawEntry, build_record
+from harvester.inputs import InputRecord, RawEntry
 from harvester.snapshot import SCORED, canonical_record
 
 
@@ -53,7 +54,8 @@ def deduplicate_entries(
     entries: Sequence[RawEntry], settings: Settings | None = None
 ) -> FileDeduplication:
     """Normalize and deduplicate what readers found."""
-    return deduplicate_records([build_record(entry) for entry in entries], settings)
+    records, keys = prepare(entries)
+    return deduplicate_records(records, settings, keys)
 
 
 def deduplicate_records(
