@@ -36,10 +36,10 @@ class Run:
     error: str = ""
 
 
-def _run(command: list[str], out: Path, gold: dict[str, int], tool: str) -> Run:
+def _run(command: list[str], out: Path, gold: dict[str, int], tool: str, cwd: Path) -> Run:
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
@@ -93,17 +93,18 @@ def main() -> None:
             gold = gold_groups(truth)
             out = Path(tmp) / f"{name}.ours.csv"
             ours = [sys.executable, "-m", "benchmarks.dedup_tool", str(records), str(out)]
-            print(_row(name, _run(ours, out, gold, "harvester")), flush=True)
+            print(_row(name, _run(ours, out, gold, "harvester", ROOT)), flush=True)
             for peer in peers:
                 out = Path(tmp) / f"{name}.{peer}.csv"
                 command = [
                     str(BENCH_PYTHON),
-                    "benchmarks/dedup_peers.py",
+                    str(ROOT / "benchmarks" / "dedup_peers.py"),
                     peer,
                     str(records),
                     str(out),
                 ]
-                print(_row(name, _run(command, out, gold, peer)), flush=True)
+                # In the temporary folder: a peer may leave caches in its working directory.
+                print(_row(name, _run(command, out, gold, peer, Path(tmp))), flush=True)
     found = {name: records for name, records, _ in sets(folder)}
     if INCREMENTAL_SET in found and (not only or INCREMENTAL_SET in only):
         result = measure(found[INCREMENTAL_SET])

@@ -14,7 +14,7 @@ def data_dir() -> Path | None:
     """Where the sets are: $HARVESTER_DEDUP_DATA, or shared/data/dedup beside the checkout (or
     beside the folder holding it, for a git worktree); None when there is none."""
     configured = os.environ.get("HARVESTER_DEDUP_DATA")
-    candidates = [Path(configured)] if configured else []
+    candidates = [Path(configured).resolve()] if configured else []
     candidates += [up / "shared" / "data" / "dedup" for up in (ROOT.parent, ROOT.parent.parent)]
     return next((c for c in candidates if c.is_dir()), None)
 
