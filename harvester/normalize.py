@@ -375,10 +375,11 @@ def page_range(pages: str | None) -> tuple[str | None, str | None]:
         return f"0{first}", f"0{last.lower()}" if last else None
     month_first = _EXCEL_MONTH_FIRST.match(text)
     if month_first and month_first.group(1).lower() in _MONTHS:
-        text = f"{_MONTHS[month_first.group(1).lower()]}-{month_first.group(2)}"
+        text = f"{_MONTHS[month_first.group(1).lower()]}-{int(month_first.group(2))}"
     day_first = _EXCEL_DAY_FIRST.match(text)
     if day_first and day_first.group(2).lower() in _MONTHS:
-        text = f"{day_first.group(1)}-{_MONTHS[day_first.group(2).lower()]}"
+        # "08-Sep": the day keeps the zero a date has; the page has none.
+        text = f"{int(day_first.group(1))}-{_MONTHS[day_first.group(2).lower()]}"
     found = re.findall(r"[A-Za-z]?\d+", text)
     if not found or len(found[0]) > 8:
         return None, None

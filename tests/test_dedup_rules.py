@@ -201,6 +201,44 @@ def test_translated_title_is_a_duplicate_when_the_full_citation_agrees() -> None
     assert reason(ARTICLE, indonesian).startswith("same authors and full citation")
 
 
+def test_one_doi_on_one_full_citation_is_one_article_whatever_the_title() -> None:
+    # A title translated back into English by one database, and a "Part 1" only it kept;
+    # an author list garbled into one name.
+    reworded = copy(
+        title="Free software in electronic government, part 1: a review",
+        authors=("SMITH JA JONES K",),
+    )
+    assert reason(ARTICLE, reworded) == "same DOI and full citation (title in another language)"
+    # Without the whole page range the DOI alone does not outweigh a different title.
+    assert not same_cluster(ARTICLE, dataclasses.replace(reworded, pages="44"))
+    # Nor without a title at all.
+    assert not same_cluster(ARTICLE, dataclasses.replace(reworded, title=None))
+
+
+def test_one_doi_with_a_reworded_title_by_the_same_authors_in_one_journal() -> None:
+    reworded = copy(
+        title="Open-source software use in e-government: a review",  # 0.86 alike
+        volume=None,
+        issue=None,
+        pages=None,
+    )
+    assert reason(ARTICLE, reworded) == "same DOI"
+    # Other authors: a supplement's DOI shared by two abstracts, not one article.
+    assert not same_cluster(ARTICLE, dataclasses.replace(reworded, authors=("Lee, Ann",)))
+
+
+def test_status_notes_of_web_of_science_mark_the_article_itself() -> None:
+    retracted = copy(title=ARTICLE.title + " (Retracted article. See vol. 40, art. no. 101, 2023)")
+    assert plain_title(retracted.title) == ARTICLE.title
+    assert reason(ARTICLE, retracted) == "same DOI"
+    # "(Withdrawn paper. ...)" is the withdrawn version: the same as "WITHDRAWN: title", not
+    # the article.
+    withdrawn = copy(title=ARTICLE.title + " (Withdrawn paper. 2019, art. no. CD000153)")
+    notice = dataclasses.replace(ARTICLE, source="c", title="WITHDRAWN: " + ARTICLE.title)
+    assert not same_cluster(ARTICLE, withdrawn)
+    assert same_cluster(withdrawn, notice)
+
+
 def test_translation_given_as_other_title_matches() -> None:
     indonesian = copy(
         doi=None,

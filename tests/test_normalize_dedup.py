@@ -52,6 +52,7 @@ def test_split_authors_is_total_and_gives_normalized_names(text: str) -> None:
         ("221--228", ("221", "228")),
         ("221–28", ("221", "228")),
         ("Apr-13", ("4", "13")),  # a spreadsheet's date for "4-13"
+        ("08-Sep", ("8", "9")),  # and for "8-9", the day with a date's zero
         ("e87686", ("e87686", None)),
         ("S417-S429", ("s417", "s429")),
         ("S41-7", ("s41", "s47")),  # the supplement's letter written once

@@ -117,6 +117,12 @@ _TRAILING_NOTE = re.compile(
     r"comment (?:in|on)|see comments?|update (?:in|of)|corrected and republished)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
+# Web of Science marks the status of the article itself after its title: "(Retracted article.
+# See vol. 3, art. no. 3860745, 2018)", "(Withdrawn paper. 1996, art. no. CD000153)". The
+# record is the article (retracted) or the withdrawn review, not a notice about it.
+_STATUS_NOTE = re.compile(
+    r"\s*\((?:retracted article|(withdrawn paper))\b[^()]*\)\s*\.?$", re.IGNORECASE
+)
 # A short label in brackets at the end ("- [careers]", "[1]", "[Spanish]"): a section or
 # reference marker the database added, not a word of the title. "[11C]" (letters and digits,
 # a chemical label) stays.
@@ -141,7 +147,7 @@ _LANGUAGE_NOTE = re.compile(
 def plain_title(title: str | None) -> str:
     """The title without markup and without the notes databases append to it (the citation
     an erratum gives of its article too: the notice's kind is read before it goes)."""
-    text = _TRAILING_NOTE.sub("", strip_markup(title))
+    text = _STATUS_NOTE.sub("", _TRAILING_NOTE.sub("", strip_markup(title)))
     text = _CORRECTION_CITATION.sub("", _TITLE_NOTE.sub("", text))
     return _LANGUAGE_NOTE.sub("", _TRAILING_LABEL.sub("", text)).strip()
 
@@ -210,9 +216,7 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "issue": issue,
         "page_first": first,
         "page_last": last,
-        "kind": "erratum"
-        if _CORRECTION_CITATION.search(strip_markup(work.title))
-        else record_kind(title, plain),
+        "kind": _kind(work.title, title, plain),
         "part": part_number(title),
         "generic": is_generic(title),
         "category": category(work, venue_folded),
@@ -221,6 +225,17 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         ).strip()
         or None,
     }
+
+
+def _kind(raw_title: str | None, title: str, plain: str) -> str:
+    """What the record is, read from its title before the notes are stripped."""
+    raw = strip_markup(raw_title)
+    if _CORRECTION_CITATION.search(raw):
+        return "erratum"
+    status = _STATUS_NOTE.search(raw)
+    if status and status.group(1):
+        return "withdrawn"
+    return record_kind(title, plain)
 
 
 _THOUSANDS = re.compile(r"(?<=\d)[,. ](?=\d{3}\b)")

@@ -157,7 +157,26 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         & (
             (s.title >= CLOSE_TITLE)
             | ((s.title > 0) & (s.authors >= 0.9) & same_year & same_location)
+            # A title one database reworded ("oxytocin's effects", "the effects of oxytocin")
+            # or cut in the middle, under one DOI, by the same authors in the same journal.
+            | ((s.title >= 0.8) & (s.authors >= 0.9) & (gap == 0) & same_venue & location_ok)
         ),
+    )
+    # One DOI on one whole page range of one volume and year is one article, whatever its
+    # title says: a title given in two languages, an author list a database garbled, a
+    # "Part 1" only one database kept.
+    rule(
+        "same DOI and full citation (title in another language)",
+        e["same_kind"]
+        & e["parts_compatible"]
+        & ~(e["id_conflict"] & ~preprint_pair)
+        & e["same_doi"]
+        & e["same_volume"]
+        & same_range
+        & (gap == 0)
+        & ~issue_conflict
+        & ~venue_conflict
+        & (s.title > 0),  # a record without a title is too little to go on (as below)
     )
     rule("same PubMed/PMC/arXiv id", ~veto & e["same_id"] & (s.title >= 0.8) & year_ok)
     rule(

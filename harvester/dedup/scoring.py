@@ -45,6 +45,8 @@ SELECT p.a, p.b,
         AS page_one,
     ka.kind = kb.kind AS same_kind,
     ka.part = kb.part AS same_part,
+    -- "Part 1" in one title only: not a second part (that needs two numbers).
+    ka.part = kb.part OR ka.part = '' OR kb.part = '' AS parts_compatible,
     -- Numbers in titles ("phase II", "in 2017") must agree; a number only one side has is
     -- usually an appended note, so one set may contain the other.
     ka.title_numbers = '' OR kb.title_numbers = ''
@@ -167,6 +169,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         "page_one",
         "same_kind",
         "same_part",
+        "parts_compatible",
         "same_numbers",
         "generic",
         "same_first_author",
