@@ -286,6 +286,45 @@ def test_part_numbers_and_generic_titles() -> None:
     assert is_generic("editorial") and is_generic("") and not is_generic("effects of x on y")
 
 
+REVIEW = Work(
+    source="a",
+    source_id="1",
+    doi="10.1002/14651858.CD001186.pub2",
+    title="Injection allergen immunotherapy for asthma",
+    authors=("Abramson, M. J.", "Puy, R. M.", "Weiner, J. M."),
+    year=2010,
+    venue="Cochrane Database Syst Rev",
+    issue="8",
+    pages="CD001186",
+)
+
+
+def test_versions_of_a_cochrane_review_are_one_review() -> None:
+    update = dataclasses.replace(
+        REVIEW,
+        source="b",
+        doi="10.1002/14651858.CD001186.pub3",
+        year=2019,
+        authors=("Smith, A.", "Abramson, M. J."),
+    )
+    # An unchanged title: one review, whoever its authors are now.
+    assert reason(REVIEW, update) == "same Cochrane review (another version)"
+    # Retitled by the same first author: still the same review.
+    retitled = dataclasses.replace(
+        REVIEW,
+        source="b",
+        doi="10.1002/14651858.CD001186",
+        year=2003,
+        title="Allergen immunotherapy for asthma",
+    )
+    assert reason(REVIEW, retitled) == "same Cochrane review (another version)"
+    # Retitled under a new first author: not enough to call it the same review.
+    assert not same_cluster(REVIEW, dataclasses.replace(update, title=retitled.title))
+    # Another CD number is another review, however alike the titles.
+    other = dataclasses.replace(update, doi="10.1002/14651858.CD001187.pub2", pages="CD001187")
+    assert not same_cluster(REVIEW, other)
+
+
 def test_cochrane_versions_share_a_doi_alias() -> None:
     assert doi_alias("10.1002/14651858.cd001869.pub5") == doi_alias(
         "10.1002/14651858.cd001869.pub8"

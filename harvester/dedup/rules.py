@@ -15,6 +15,8 @@ import numpy.typing as npt
 
 from harvester.dedup.scoring import Bools, PairScores
 
+# The same title, but for punctuation, case and a letter or two.
+IDENTICAL_TITLE = 0.98
 # A title this similar is the same title with typos, markup or punctuation differences.
 SAME_TITLE = 0.95
 # Close enough when other fields confirm it (a subtitle dropped, a word translated).
@@ -183,13 +185,19 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         "same DOI (other spelling) and title",
         ~fuzzy_veto & e["same_doi_alias"] & (s.title >= CLOSE_TITLE) & authors_ok & ~venue_conflict,
     )
-    # A Cochrane review keeps its CD number through its updates: one article, in versions.
+    # A Cochrane review keeps its CD number through its updates, retitled or not: one
+    # article, in versions. Its author team changes from one update to the next; under an
+    # unchanged title that does not make another review, but a retitled version must keep
+    # its first author (and half its title, a check on a number garbled in the pages field).
     rule(
         "same Cochrane review (another version)",
         ~veto
         & e["same_review"]
-        & (s.title >= CLOSE_TITLE)
-        & (e["same_first_author"] | ~k["same_first_author"]),
+        & (
+            (s.title >= IDENTICAL_TITLE)
+            | ((s.title >= 0.5) & e["same_first_author"])
+            | ((s.title >= CLOSE_TITLE) & ~k["same_first_author"])  # a record without authors
+        ),
     )
     rule("same title and full citation", ~fuzzy_veto & full_citation)
     rule(
