@@ -8,13 +8,15 @@ import resource
 import sys
 from pathlib import Path
 
+from harvester.collector import long_lived_objects
 from harvester.dedup.standalone import deduplicate_entries
 from harvester.inputs import read_entries
 
 
 def main() -> None:
     records_path, out = Path(sys.argv[1]), Path(sys.argv[2])
-    outcome = deduplicate_entries(read_entries(records_path))
+    with long_lived_objects():  # as `harvester dedup` does
+        outcome = deduplicate_entries(read_entries(records_path))
     with out.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(["ID", "cluster"])

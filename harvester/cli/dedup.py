@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from harvester.collector import long_lived_objects
 from harvester.dedup.rules import Settings
 from harvester.dedup.standalone import FileDeduplication, deduplicate_entries, merged_records
 from harvester.exports import FORMATS, export_records
@@ -60,7 +61,7 @@ def dedup_command(
         if target is not None:
             check_output(target)  # first, so a run never writes one file and fails on the other
     size = sum(p.stat().st_size for p in inputs if p.is_file())
-    with _progress(console, enabled=size >= LONG_INPUT_BYTES) as progress:
+    with long_lived_objects(), _progress(console, enabled=size >= LONG_INPUT_BYTES) as progress:
         reading = progress.add_task("reading", total=len(inputs))
         entries = []
         for path in inputs:
