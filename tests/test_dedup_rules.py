@@ -365,3 +365,29 @@ def test_every_rule_is_documented() -> None:
     assert len(names) >= 8
     for name in names:
         assert f"| {name} |" in docs, name
+
+
+def test_a_block_too_large_to_say_anything_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    import harvester.dedup.blocking as blocking
+
+    # Four reviews with one generic title ending: the suffix block holds them all; capped at
+    # three records, it is dropped, and the one true duplicate is still found through its DOI.
+    base = [
+        copy(
+            source_id=str(i),
+            doi=f"10.1/{i}",
+            title=f"Topic {word}: a systematic review and meta-analysis of randomized trials",
+            authors=(f"{word}, A",),
+            volume=str(i),
+            pages=f"{i}-{i + 5}",
+        )
+        for i, word in enumerate(("Alpha", "Beta", "Gamma", "Delta"))
+    ]
+    records = [(f"r{i}", work) for i, work in enumerate(base)]
+    records.append(("dup", dataclasses.replace(base[0], source="c")))
+    monkeypatch.setattr(blocking, "MAX_BLOCK", 3)
+    result = deduplicate(records)
+    assert result.root["dup"] == result.root["r0"]
+    assert len(set(result.root.values())) == 4
+    # Only pairs through the DOI and the other small blocks were scored.
+    assert result.matches.candidates == 1
