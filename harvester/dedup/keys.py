@@ -172,7 +172,8 @@ def _alternative_title(work: Work, main: str) -> str:
 
 def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     """All matching keys of one record."""
-    plain = plain_title(work.title)
+    stripped = strip_markup(work.title)  # once: both the plain title and the kind need it
+    plain = plain_title(stripped)
     title = title_key(plain)
     venue_folded = fold(strip_markup(work.venue))
     venue = venue_key(work.venue)
@@ -216,7 +217,7 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "issue": issue,
         "page_first": first,
         "page_last": last,
-        "kind": _kind(work.title, title, plain),
+        "kind": _kind(stripped, title, plain),
         "part": part_number(title),
         "generic": is_generic(title),
         "category": category(work, venue_folded),
@@ -227,12 +228,11 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     }
 
 
-def _kind(raw_title: str | None, title: str, plain: str) -> str:
-    """What the record is, read from its title before the notes are stripped."""
-    raw = strip_markup(raw_title)
-    if _CORRECTION_CITATION.search(raw):
+def _kind(stripped: str, title: str, plain: str) -> str:
+    """What the record is, read from its title (without markup) before the notes go."""
+    if _CORRECTION_CITATION.search(stripped):
         return "erratum"
-    status = _STATUS_NOTE.search(raw)
+    status = _STATUS_NOTE.search(stripped)
     if status and status.group(1):
         return "withdrawn"
     return record_kind(title, plain)

@@ -98,12 +98,12 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
     )
 
     # Vetoes: never the same article, whatever else agrees.
-    notice_or_part = (
+    another_item = (
         ~e["same_kind"]  # an erratum, retraction or reply is not the article it concerns
-        | ~e["same_part"]  # Part 1 and Part 2
         # Different PubMed or arXiv records (a preprint and its journal version have two).
         | (e["id_conflict"] & ~preprint_pair)
     )
+    notice_or_part = another_item | ~e["same_part"]  # Part 1 and Part 2
     # "... in 2017" vs "... in 2018", "delta 8" vs "delta 9"; but one page range of one year
     # by the same authors (or one DOI on one first page, below) is one article whose title a
     # database misspelt ("p16INK4a" and "p6INK4a", "Val108/158Met" and "Va1108/158Met").
@@ -169,9 +169,8 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
     # "Part 1" only one database kept.
     rule(
         "same DOI and full citation (title in another language)",
-        e["same_kind"]
+        ~another_item
         & e["parts_compatible"]
-        & ~(e["id_conflict"] & ~preprint_pair)
         & e["same_doi"]
         & e["same_volume"]
         & same_range
