@@ -115,4 +115,30 @@ def test_the_stored_key_table_has_every_key_the_engine_computes(store: Store) ->
     from harvester.dedup.keys import KEY_COLUMNS
 
     columns = [row[0] for row in store.rows("DESCRIBE dedup_keys")]
-    assert columns == [*KEY_COLUMNS, "keyed_at"]
+    assert sorted(columns) == sorted([*KEY_COLUMNS, "keyed_at"])
+
+
+def test_migration_0005_fills_bare_pages_of_stored_keys_as_keying_does(store: Store) -> None:
+    from harvester.store.database import migrations
+
+    pages = ["S41-7", "e12724", "A1754-A1760", "xiii-xv", "221-8", "12", None]
+    works = [article("crossref", n, pages=p) for n, p in enumerate(pages)]
+    add(store, works, 1)
+    computed = store.rows(
+        "SELECT page_first_bare, page_last_bare, article_number FROM dedup_keys ORDER BY work_id"
+    )
+    assert ("41", "47", False) in computed and ("12724", None, True) in computed
+    # Keys stored before the migration have no bare pages: the migration fills them alike.
+    update = next(sql for number, _, sql in migrations() if number == 5).split("UPDATE", 1)[1]
+    with store.transaction() as con:
+        con.execute(
+            "UPDATE dedup_keys SET page_first_bare = NULL, page_last_bare = NULL, "
+            "article_number = NULL"
+        )
+        con.execute("UPDATE" + update)
+    assert (
+        store.rows(
+            "SELECT page_first_bare, page_last_bare, article_number FROM dedup_keys ORDER BY work_id"
+        )
+        == computed
+    )

@@ -54,6 +54,12 @@ KEY_SCHEMA = pa.schema(
         ("generic", pa.bool_()),
         ("category", pa.string()),
         ("abstract", pa.string()),
+        # Pages without their letter prefix ("S197" and "197" are often one page), and
+        # whether the first page is an article number ("e12724"): compared for every pair,
+        # so computed once per record.
+        ("page_first_bare", pa.string()),
+        ("page_last_bare", pa.string()),
+        ("article_number", pa.bool_()),
     ]
 )
 KEY_COLUMNS = [f.name for f in KEY_SCHEMA]
@@ -225,6 +231,9 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
             " ", fold(strip_markup((work.abstract or "")[:400]))[:300]
         ).strip()
         or None,
+        "page_first_bare": first.lstrip(_LETTERS) if first is not None else None,
+        "page_last_bare": last.lstrip(_LETTERS) if last is not None else None,
+        "article_number": bool(_ARTICLE_NUMBER.fullmatch(first)) if first is not None else None,
     }
 
 
@@ -238,6 +247,8 @@ def _kind(stripped: str, title: str, plain: str) -> str:
     return record_kind(title, plain)
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_ARTICLE_NUMBER = re.compile(r"[a-z][0-9]{4,}")
 _THOUSANDS = re.compile(r"(?<=\d)[,. ](?=\d{3}\b)")
 _E_LOCATOR = re.compile(r"^[eE]\d{4,}$")
 _ISSUE = re.compile(r"^\s*(\d{1,4})\b")

@@ -35,14 +35,11 @@ SELECT p.a, p.b,
     ka.volume = kb.volume AS same_volume,
     ka.issue = kb.issue AS same_issue,
     -- "S197" and "197": the supplement letter is often dropped.
-    ltrim(ka.page_first, 'abcdefghijklmnopqrstuvwxyz')
-        = ltrim(kb.page_first, 'abcdefghijklmnopqrstuvwxyz') AS same_page,
-    ltrim(ka.page_last, 'abcdefghijklmnopqrstuvwxyz')
-        = ltrim(kb.page_last, 'abcdefghijklmnopqrstuvwxyz') AS same_last_page,
+    ka.page_first_bare = kb.page_first_bare AS same_page,
+    ka.page_last_bare = kb.page_last_bare AS same_last_page,
     -- Page 1, or front matter in roman numerals (keyed "0xiii"): where separately paginated
     -- issues start again.
-    ltrim(ka.page_first, 'abcdefghijklmnopqrstuvwxyz') = '1' OR starts_with(ka.page_first, '0')
-        AS page_one,
+    ka.page_first_bare = '1' OR starts_with(ka.page_first, '0') AS page_one,
     ka.kind = kb.kind AS same_kind,
     ka.part = kb.part AS same_part,
     -- "Part 1" in one title only: not a second part (that needs two numbers).
@@ -73,8 +70,7 @@ SELECT p.a, p.b,
              OR ends_with(' ' || kb.title, ' ' || ka.title)) AS title_affix,
     -- Both give a page range (not one page) and the ranges end on the same page.
     ka.page_last <> ka.page_first AND kb.page_last <> kb.page_first
-        AND ltrim(ka.page_last, 'abcdefghijklmnopqrstuvwxyz')
-            = ltrim(kb.page_last, 'abcdefghijklmnopqrstuvwxyz') AS same_range_end,
+        AND ka.page_last_bare = kb.page_last_bare AS same_range_end,
     least(length(ka.abstract), length(kb.abstract)) >= 150 AS abstracts_long,
     -- "J Clin Virol" and "J Clin Virol: official publication of ...", "Gov Inf Q" and
     -- "Government Information Quarterly", "BMJ" and "British Medical Journal": one journal.
@@ -89,11 +85,9 @@ SELECT p.a, p.b,
         OR kb.venue_acronym = replace(ka.venue, ' ', '') AS venue_prefix,
     -- A page field cut by an export: "29" for "S417-S429".
     CASE WHEN ka.page_first IS NOT NULL AND kb.page_first IS NOT NULL THEN
-        ltrim(ka.page_first, 'abcdefghijklmnopqrstuvwxyz')
-            = ltrim(kb.page_first, 'abcdefghijklmnopqrstuvwxyz')
+        ka.page_first_bare = kb.page_first_bare
         -- An article number ("e12724", "A1754") and page numbers cannot be compared.
-        OR (regexp_full_match(ka.page_first, '[a-z][0-9]{4,}')
-            <> regexp_full_match(kb.page_first, '[a-z][0-9]{4,}'))
+        OR ka.article_number <> kb.article_number
         OR (ka.page_last IS NULL AND coalesce(ends_with(kb.page_last, ka.page_first), false))
         OR (kb.page_last IS NULL AND coalesce(ends_with(ka.page_last, kb.page_first), false))
     END AS pages_compatible,
