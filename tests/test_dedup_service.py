@@ -124,9 +124,8 @@ def test_migration_0005_fills_bare_pages_of_stored_keys_as_keying_does(store: St
     pages = ["S41-7", "e12724", "A1754-A1760", "xiii-xv", "221-8", "12", None]
     works = [article("crossref", n, pages=p) for n, p in enumerate(pages)]
     add(store, works, 1)
-    computed = store.rows(
-        "SELECT page_first_bare, page_last_bare, article_number FROM dedup_keys ORDER BY work_id"
-    )
+    query = "SELECT page_first_bare, page_last_bare, article_number FROM dedup_keys"
+    computed = store.rows(f"{query} ORDER BY work_id")
     assert ("41", "47", False) in computed and ("12724", None, True) in computed
     # Keys stored before the migration have no bare pages: the migration fills them alike.
     update = next(sql for number, _, sql in migrations() if number == 5).split("UPDATE", 1)[1]
@@ -136,9 +135,4 @@ def test_migration_0005_fills_bare_pages_of_stored_keys_as_keying_does(store: St
             "article_number = NULL"
         )
         con.execute("UPDATE" + update)
-    assert (
-        store.rows(
-            "SELECT page_first_bare, page_last_bare, article_number FROM dedup_keys ORDER BY work_id"
-        )
-        == computed
-    )
+    assert store.rows(f"{query} ORDER BY work_id") == computed
