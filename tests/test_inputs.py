@@ -103,3 +103,42 @@ def test_bad_input_names_the_file(tmp_path: Path, name: str, content: bytes, mes
         read_file(path)
     assert str(caught.value).startswith(str(path))
     assert message in str(caught.value)
+
+
+CSV_SHAPES = {
+    # shape: (file, read by Arrow)
+    "plain": (b"Title,Author,Year\nA study,Doe J,2020\nAnother,Roe K,2021\n", True),
+    "quoted newlines in cells": (
+        b'Title,Author\n"A study\r\nover two lines","Doe, J"\nB,Roe K\n',
+        True,
+    ),
+    "quoted newline in the header": (b'Title,"No\ntes"\nA,x\nB,\n', False),
+    "blank and spaces-only rows": (b"Title,Author\nA,Doe J\n\n , \nB,\n,Roe K\n", True),
+    "crlf and bom": (b"\xef\xbb\xbfTitle,Author\r\nA,Doe J\r\nB,Roe K\r\n", True),
+    "tabs": (b"Title\tAuthor\tDOI\nA, with a comma\tDoe J\t10.1/x\n", True),
+    "ragged rows": (b"Title,Author\nA,Doe J,extra\nB\n", False),
+    "repeated column": (b"Title,Title,Author\nA,B,Doe J\n", False),
+    "utf-16": ("Title,Author\nCaf\u00e9,Doe J\n".encode("utf-16"), True),
+    "start and end pages": (b"Title,Start Page,End Page\nA,10,19\nB,,\n", True),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(CSV_SHAPES))
+def test_csv_reads_alike_with_arrow_or_the_csv_module(
+    tmp_path: Path, shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large exports are read by Arrow, anything Arrow reads differently by Python's csv
+    # module: both must give the very same records.
+    from harvester.inputs import table
+
+    content, by_arrow = CSV_SHAPES[shape]
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    answers = []
+    arrow = table.read_columns
+    monkeypatch.setattr(table, "read_columns", lambda *a: answers.append(arrow(*a)) or answers[-1])
+    fast = read_file(path)
+    assert (answers[0] is not None) == by_arrow
+    monkeypatch.setattr(table, "read_columns", lambda *args: None)
+    assert read_file(path) == fast
+    assert len(fast) >= 1
