@@ -277,6 +277,7 @@ def _unglue(text: str) -> list[str]:
     return [p.strip() for p in marked.split("\x00") if p.strip()]
 
 
+@lru_cache(maxsize=1 << 16)
 def _family_first(name: str) -> str | None:
     """ "Crow T. J.", "Van Kampen V" or "Lencz Todd" (family name first) as "Family, Given"."""
     tokens = name.split()
@@ -296,10 +297,15 @@ def split_authors(text: str | None) -> tuple[str, ...]:
     Handles BibTeX "A and B", "A; B", Vancouver "Smith J, Jones K", "Family, Given, Family,
     Given", "Family Initials" and names glued together without separators.
     """
-    cleaned = " ".join(_ETAL.sub(" ", _ETAL.sub(" ", strip_markup(text))).split()).strip(" ,;")
+    cleaned = strip_markup(text)
+    lowered = cleaned.lower()
+    has_and = "and" in lowered
+    if " al" in lowered or "$" in cleaned or has_and:  # what _ETAL needs; most lists lack it
+        cleaned = " ".join(_ETAL.sub(" ", _ETAL.sub(" ", cleaned)).split())
+    cleaned = cleaned.strip(" ,;")
     if not cleaned:
         return ()
-    if ";" in cleaned or _AND.search(cleaned):
+    if ";" in cleaned or ((has_and or "&" in cleaned) and _AND.search(cleaned)):
         parts = [p.strip() for chunk in cleaned.split(";") for p in _AND.split(chunk)]
     elif "," in cleaned:
         pieces = [p.strip() for p in cleaned.split(",") if p.strip()]

@@ -54,8 +54,9 @@ class Work:
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # The read-only view of `ids` cannot be pickled; a worker process sends records back
         # pickled, so the ids travel as a plain dict and __post_init__ wraps them again.
-        values = (getattr(self, f.name) for f in dataclasses.fields(self))
-        return type(self), tuple(dict(v) if isinstance(v, Mapping) else v for v in values)
+        values = [getattr(self, name) for name in _FIELD_NAMES]
+        values[_IDS] = dict(self.ids)
+        return type(self), tuple(values)
 
     @property
     def key(self) -> str:
@@ -88,3 +89,7 @@ class Work:
                 value = tuple(value)
             kwargs[name] = value
         return cls(**kwargs)
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Work))
+_IDS = _FIELD_NAMES.index("ids")

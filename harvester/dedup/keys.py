@@ -153,9 +153,19 @@ _LANGUAGE_NOTE = re.compile(
 def plain_title(title: str | None) -> str:
     """The title without markup and without the notes databases append to it (the citation
     an erratum gives of its article too: the notice's kind is read before it goes)."""
-    text = _STATUS_NOTE.sub("", _TRAILING_NOTE.sub("", strip_markup(title)))
-    text = _CORRECTION_CITATION.sub("", _TITLE_NOTE.sub("", text))
-    return _LANGUAGE_NOTE.sub("", _TRAILING_LABEL.sub("", text)).strip()
+    # Each note needs a bracket or a period: most titles have none and skip the patterns.
+    text = strip_markup(title)
+    if "[" in text:
+        text = _TRAILING_NOTE.sub("", text)
+    if "(" in text or "[" in text:
+        text = _TITLE_NOTE.sub("", _STATUS_NOTE.sub("", text))
+    if "(" in text:
+        text = _CORRECTION_CITATION.sub("", text)
+    if "]" in text:
+        text = _TRAILING_LABEL.sub("", text)
+    if "." in text:
+        text = _LANGUAGE_NOTE.sub("", text)
+    return text.strip()
 
 
 def _alternative_title(work: Work, main: str) -> str:
@@ -196,7 +206,10 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     given = [_given_name(a) for a in names[:8]]
     pmcid = _PMCID.search(work.ids.get("pmcid", "") or "")
     # "10,000" and "10 000" are one number; "alpha<sub>1</sub>" and "alpha1" the same one.
-    numbers = sorted(set(_DIGITS.findall(_THOUSANDS.sub("", plain))))
+    numbers = _DIGITS.findall(plain)
+    if len(numbers) > 1:  # "10,000" is two runs of digits before it is one number
+        numbers = _DIGITS.findall(_THOUSANDS.sub("", plain))
+    numbers = sorted(set(numbers))
     return {
         "work_id": work_id,
         "doi": doi,
@@ -239,11 +252,12 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
 
 def _kind(stripped: str, title: str, plain: str) -> str:
     """What the record is, read from its title (without markup) before the notes go."""
-    if _CORRECTION_CITATION.search(stripped):
-        return "erratum"
-    status = _STATUS_NOTE.search(stripped)
-    if status and status.group(1):
-        return "withdrawn"
+    if "(" in stripped:
+        if _CORRECTION_CITATION.search(stripped):
+            return "erratum"
+        status = _STATUS_NOTE.search(stripped)
+        if status and status.group(1):
+            return "withdrawn"
     return record_kind(title, plain)
 
 

@@ -51,15 +51,21 @@ def build_record(entry: RawEntry) -> InputRecord:
     """
     file, position, fields, record_id = entry
 
-    def text(name: str) -> str | None:
+    def raw(name: str) -> str | None:
         value = fields.get(name)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, list | tuple):
+            return "; ".join(str(v) for v in value if v)
+        return str(value)
+
+    def text(name: str) -> str | None:
+        value = raw(name)
         if value is None:
             return None
-        if isinstance(value, list | tuple):
-            value = "; ".join(str(v) for v in value if v)
         if name in _PLAIN_FIELDS:
-            return str(value).strip() or None
-        return clean_text(str(value))
+            return value.strip() or None
+        return clean_text(value)
 
     raw_authors = fields.get("authors")
     if isinstance(raw_authors, list | tuple):
@@ -80,11 +86,11 @@ def build_record(entry: RawEntry) -> InputRecord:
         source=file,
         source_id=rid,
         doi=normalize_doi(text("doi")),
-        title=clean_title(text("title")),
+        title=clean_title(raw("title")),  # each cleaner strips markup itself
         authors=authors,
         year=parse_year(text("year")),
         venue=text("venue"),
-        abstract=clean_abstract(text("abstract")),
+        abstract=clean_abstract(raw("abstract")),
         type=(text("type") or "").lower() or None,
         language=text("language"),
         url=text("url"),
