@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,9 +49,14 @@ class SnapshotSummary:
         return self.records - self.clusters
 
 
+def completeness(field: Callable[[str], Any], work_id: str) -> tuple[int, int, str]:
+    """How a cluster ranks its members (highest kept): fields filled, abstract length, id."""
+    filled = sum(1 for key in SCORED if field(key))
+    return (filled, len(field("abstract") or ""), work_id)
+
+
 def _completeness(row: dict[str, Any]) -> tuple[int, int, str]:
-    filled = sum(1 for key in SCORED if row.get(key))
-    return (filled, len(row.get("abstract") or ""), row["work_id"])
+    return completeness(row.get, row["work_id"])
 
 
 def canonical_record(members: list[dict[str, Any]]) -> dict[str, Any]:

@@ -87,12 +87,9 @@ def deduplicate(
     keys = keys if keys is not None else keys_table(records)
     con = duckdb.connect(":memory:")
     try:
-        con.register("keys_arrow", keys)
-        con.execute("CREATE TABLE dedup_keys AS SELECT * FROM keys_arrow")
-        con.unregister("keys_arrow")
-        con.register("fresh_arrow", pa.table({"work_id": keys.column("work_id")}))
-        con.execute("CREATE TABLE fresh AS SELECT * FROM fresh_arrow")
-        con.unregister("fresh_arrow")
+        # Read where they are (Arrow), not copied into tables first: every record is fresh.
+        con.register("dedup_keys", keys)
+        con.register("fresh", keys.select(["work_id"]))
         matches = find_matches(con, settings)
     finally:
         con.close()

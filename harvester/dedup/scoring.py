@@ -123,18 +123,47 @@ class PairScores:
         return len(self.a)
 
 
-def _similarity(
-    left: pa.ChunkedArray, right: pa.ChunkedArray, scorer: Callable[..., float] = fuzz.ratio
-) -> Floats:
-    """0..1 similarity of each pair of strings; 0 where either is empty (unknown)."""
-    if len(left) == 0:
-        return np.zeros(0)
-    scores = process.cpdist(
-        left.to_pylist(), right.to_pylist(), scorer=scorer, workers=-1, dtype=np.float32
-    )
-    present = pc.and_(pc.greater(pc.utf8_length(left), 0), pc.greater(pc.utf8_length(right), 0))
-    mask = np.asarray(present.to_numpy(zero_copy_only=False), dtype=np.float64)
-    return np.asarray(scores, dtype=np.float64) / 100.0 * mask
+class _Strings:
+    """The string columns of the pair table as cpdist takes them (Python lists), each
+    converted once however many comparisons use it."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self._table = table
+        self._lists: dict[str, list[str]] = {}
+        self._filled: dict[str, Bools] = {}
+
+    def _values(self, name: str, rows: npt.NDArray[np.intp] | None) -> list[str]:
+        if rows is not None:  # a gather in Arrow's C++, not a Python loop over pairs
+            return self._table.column(name).take(rows).to_pylist()  # type: ignore[no-any-return]
+        if name not in self._lists:
+            self._lists[name] = self._table.column(name).to_pylist()
+        return self._lists[name]
+
+    def _filled_in(self, name: str) -> Bools:
+        if name not in self._filled:
+            length = pc.utf8_length(self._table.column(name)).to_numpy(zero_copy_only=False)
+            self._filled[name] = np.asarray(length) > 0
+        return self._filled[name]
+
+    def similarity(
+        self, left: str, right: str, scorer: Callable[..., float] = fuzz.ratio
+    ) -> Floats:
+        """0..1 similarity of each pair of strings; 0 where either is empty (unknown)."""
+        both = self._filled_in(left) & self._filled_in(right)
+        out = np.zeros(len(both))
+        if not both.any():
+            return out
+        # Only pairs with both sides filled are compared: few records have a second title.
+        rows = None if both.all() else np.flatnonzero(both)
+        scores = process.cpdist(
+            self._values(left, rows),
+            self._values(right, rows),
+            scorer=scorer,
+            workers=-1,
+            dtype=np.float32,
+        )
+        out[both] = np.asarray(scores, dtype=np.float64) / 100.0
+        return out
 
 
 def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
@@ -176,12 +205,12 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         "pages_compatible",
     ):
         exact[name], known[name] = flag(name)
-    strings = column
+    strings = _Strings(table)
     title = np.maximum.reduce(
         [
-            _similarity(strings["title_a"], strings["title_b"]),
-            _similarity(strings["alt_a"], strings["title_b"]),
-            _similarity(strings["title_a"], strings["alt_b"]),
+            strings.similarity("title_a", "title_b"),
+            strings.similarity("alt_a", "title_b"),
+            strings.similarity("title_a", "alt_b"),
         ]
     )
     gap = column["year_gap"].to_numpy(zero_copy_only=False)
@@ -197,13 +226,13 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         # Family names, or (for an export that swapped them) family against given names.
         authors=np.maximum.reduce(
             [
-                _similarity(strings["authors_a"], strings["authors_b"]),
+                strings.similarity("authors_a", "authors_b"),
                 # The same names in another order ("Hong Zheng", "Zheng Hong").
-                _similarity(strings["authors_a"], strings["authors_b"], fuzz.token_sort_ratio),
-                _similarity(strings["given_a"], strings["authors_b"]),
-                _similarity(strings["authors_a"], strings["given_b"]),
+                strings.similarity("authors_a", "authors_b", fuzz.token_sort_ratio),
+                strings.similarity("given_a", "authors_b"),
+                strings.similarity("authors_a", "given_b"),
             ]
         ),
-        venue=_similarity(strings["venue_a"], strings["venue_b"]),
-        abstract=_similarity(strings["abstract_a"], strings["abstract_b"]),
+        venue=strings.similarity("venue_a", "venue_b"),
+        abstract=strings.similarity("abstract_a", "abstract_b"),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -14,7 +15,7 @@ from harvester.dedup.engine import deduplicate
 from harvester.dedup.prepare import prepare
 from harvester.dedup.rules import Settings
 from harvester.inputs import InputRecord, RawEntry
-from harvester.snapshot import SCORED, canonical_record
+from harvester.snapshot import canonical_record, completeness
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,10 @@ class FileDeduplication:
         return len(self.rows) - len(self.clusters)
 
 
-def _scored_fields(key: str, record: InputRecord) -> dict[str, Any]:
-    """Just what choosing the kept record looks at (much cheaper than a whole dict)."""
-    work = record.work
-    return {"work_id": key, **{name: getattr(work, name) for name in SCORED}}
+def _kept(group: list[str], by_key: dict[str, InputRecord]) -> InputRecord:
+    """The member a merged record starts from (as `canonical_record` ranks them), read off
+    the works themselves: no dict is built for the members of a cluster."""
+    return by_key[max(group, key=lambda key: completeness(partial(getattr, by_key[key].work), key))]
 
 
 def _as_dict(record: InputRecord) -> dict[str, Any]:
@@ -81,11 +82,7 @@ def deduplicate_records(
         links[match.b].append(by_key[match.a].record_id)
     rows: dict[str, RecordResult] = {}
     for cluster_id, group in clusters.items():
-        if len(group) == 1:
-            kept = by_key[group[0]]
-        else:
-            best = canonical_record([_scored_fields(key, by_key[key]) for key in group])
-            kept = by_key[best["work_id"]]
+        kept = by_key[group[0]] if len(group) == 1 else _kept(group, by_key)
         for key in group:
             record = by_key[key]
             if len(group) == 1:
