@@ -391,3 +391,36 @@ def test_a_block_too_large_to_say_anything_is_left_out(monkeypatch: pytest.Monke
     assert len(set(result.root.values())) == 4
     # Only pairs through the DOI and the other small blocks were scored.
     assert result.matches.candidates == 1
+
+
+OVID = "http://ovidsp.ovid.com/ovidweb.cgi?T=JS&CSC=Y&NEWS=N&PAGE=fulltext&D={db}&AN={an}"
+
+
+def test_an_embase_accession_number_is_read_off_an_ovid_link() -> None:
+    from harvester.dedup.keys import embase_accession
+
+    assert embase_accession(OVID.format(db="emed13", an="70929072")) == "70929072"
+    # Links glued together by an export; the Embase Classic segment; Embase's own "L" ids.
+    glued = OVID.format(db="emexa", an="70929072") + "http://ru.on.worldcat.org/atoztitles/link"
+    assert embase_accession(glued) == "70929072"
+    assert embase_accession(OVID.format(db="emez", an="L601234567")) == "L601234567"
+    # Ovid MEDLINE or PsycINFO numbers are not Embase's; other links have none.
+    assert embase_accession(OVID.format(db="medl", an="21234567")) is None
+    assert embase_accession(OVID.format(db="psyc6", an="2011-01234-001")) is None
+    assert embase_accession("https://doi.org/10.1016/j.appet.2012.05.003") is None
+
+
+def test_one_embase_record_exported_twice_is_one_article_whatever_its_doi() -> None:
+    # Embase corrected the record's DOI between two exports: the accession number stays.
+    first = copy(url=OVID.format(db="emed13", an="70929072"))
+    second = copy(
+        doi="10.1016/j.regpep.2012.05.039",
+        volume="37",
+        pages="e24",
+        url=OVID.format(db="emed13", an="70929"),
+    )
+    assert not same_cluster(first, second)  # two DOIs, two accession numbers: two records
+    again = dataclasses.replace(second, url=OVID.format(db="emexb", an="70929072"))
+    assert reason(first, again) == "same PubMed/PMC/arXiv/Embase id"
+    notice = dataclasses.replace(again, title=f"Erratum: {ARTICLE.title}")
+    assert not same_cluster(first, notice)  # a notice is still another item

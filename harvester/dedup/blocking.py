@@ -18,6 +18,7 @@ BLOCK_KEYS = (
     "'p' || pmid",
     "'c' || pmcid",
     "'x' || arxiv",
+    "'m' || embase",
     "CASE WHEN length(title) >= 12 THEN 't' || left(replace(title, ' ', ''), 30) END",
     "CASE WHEN length(title) >= 12 THEN 'e' || right(replace(title, ' ', ''), 45) END",
     "CASE WHEN length(title_alt) >= 12 THEN 't' || left(replace(title_alt, ' ', ''), 30) END",

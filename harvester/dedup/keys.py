@@ -60,6 +60,7 @@ KEY_SCHEMA = pa.schema(
         ("page_first_bare", pa.string()),
         ("page_last_bare", pa.string()),
         ("article_number", pa.bool_()),
+        ("embase", pa.string()),
     ]
 )
 KEY_COLUMNS = [f.name for f in KEY_SCHEMA]
@@ -90,6 +91,26 @@ def _cochrane_number(work: Work) -> str | None:
 _COMPONENT_DOI = re.compile(
     r"^(10\.1371/journal\.[a-z]+\.\d+)\.[gts]\d{3}$|^(10\.7554/elife\.\d+)\.\d{3}$"
 )
+
+
+# An Ovid link names the database record it opens: "ovidweb.cgi?...&D=emed13&AN=70929072".
+# Two records with one Embase accession number are one Embase record exported twice (its DOI
+# or volume perhaps corrected in between), whichever Embase segment (emed, emexa...) they
+# came from.
+_OVID_QUERY = re.compile(r"ovidweb\.cgi\?\S*", re.IGNORECASE)
+_OVID_EMBASE = re.compile(r"[?&]D=em[a-z]*\d*(?![a-z])", re.IGNORECASE)
+_OVID_ACCESSION = re.compile(r"[?&]AN=(L?\d+)", re.IGNORECASE)
+
+
+def embase_accession(url: str | None) -> str | None:
+    """The Embase accession number of an Ovid link, if the link has one."""
+    if not url or "ovid" not in url.lower():
+        return None
+    query = _OVID_QUERY.search(url)
+    if not query or not _OVID_EMBASE.search(query.group(0)):
+        return None
+    accession = _OVID_ACCESSION.search(query.group(0))
+    return accession.group(1).upper() if accession else None
 
 
 def doi_alias(doi: str | None) -> str | None:
@@ -247,6 +268,7 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "page_first_bare": first.lstrip(_LETTERS) if first is not None else None,
         "page_last_bare": last.lstrip(_LETTERS) if last is not None else None,
         "article_number": bool(_ARTICLE_NUMBER.fullmatch(first)) if first is not None else None,
+        "embase": embase_accession(work.url),
     }
 
 

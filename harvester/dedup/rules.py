@@ -179,7 +179,7 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         & ~venue_conflict
         & (s.title > 0),  # a record without a title is too little to go on (as below)
     )
-    rule("same PubMed/PMC/arXiv id", ~veto & e["same_id"] & (s.title >= 0.8) & year_ok)
+    rule("same PubMed/PMC/arXiv/Embase id", ~veto & e["same_id"] & (s.title >= 0.8) & year_ok)
     rule(
         "same DOI (other spelling) and title",
         ~fuzzy_veto & e["same_doi_alias"] & (s.title >= CLOSE_TITLE) & authors_ok & ~venue_conflict,

@@ -28,8 +28,10 @@ SELECT p.a, p.b,
     -- Versions of one Cochrane review (CD number), whatever their year.
     starts_with(ka.doi_alias, 'cochrane ') AND ka.doi_alias = kb.doi_alias AS same_review,
     ka.doi IS NOT NULL AND kb.doi IS NOT NULL AND ka.doi_alias <> kb.doi_alias AS doi_conflict,
-    coalesce(ka.pmid = kb.pmid OR ka.pmcid = kb.pmcid OR ka.arxiv = kb.arxiv, false)
-        AS same_id,
+    coalesce(
+        ka.pmid = kb.pmid OR ka.pmcid = kb.pmcid OR ka.arxiv = kb.arxiv OR ka.embase = kb.embase,
+        false
+    ) AS same_id,
     coalesce(ka.pmid <> kb.pmid OR ka.arxiv <> kb.arxiv, false) AS id_conflict,
     abs(ka.year - kb.year) AS year_gap,
     ka.volume = kb.volume AS same_volume,
