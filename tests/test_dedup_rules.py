@@ -424,3 +424,18 @@ def test_one_embase_record_exported_twice_is_one_article_whatever_its_doi() -> N
     assert reason(first, again) == "same PubMed/PMC/arXiv/Embase id"
     notice = dataclasses.replace(again, title=f"Erratum: {ARTICLE.title}")
     assert not same_cluster(first, notice)  # a notice is still another item
+
+
+def test_an_article_its_journal_printed_again_is_one_article() -> None:
+    abstract = "Project sponsorship is assumed to be critical to the success of projects. " * 3
+    first = dataclasses.replace(ARTICLE, abstract=abstract)
+    # The journal reprinted it a year later, in another volume, under a second DOI.
+    reprint = copy(
+        abstract=abstract, doi="10.1016/j.giq.2020.09.001", year=2020, volume="37", pages="12-26"
+    )
+    assert reason(first, reprint).startswith("same article printed again by its journal")
+    # The same text in another journal is another record; so is a one-page abstract.
+    elsewhere = dataclasses.replace(reprint, venue="Chinese Government Information Quarterly")
+    assert not same_cluster(first, elsewhere)
+    abstract_only = dataclasses.replace(reprint, pages="12")
+    assert not same_cluster(first, abstract_only)

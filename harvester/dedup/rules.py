@@ -287,6 +287,26 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         & ((s.abstract >= 0.9) | (s.abstract == 0)),
     )
 
+    # One article printed twice by one journal (reprinted in a later issue under a second
+    # DOI): the same title, authors and abstract, on as many pages, a year apart at most. The
+    # journal must be the very same one, not a close name: the same text in a second journal
+    # ("J Evid Based Med" and its Chinese edition) is a second record. A conference abstract
+    # and the article that followed it differ in length.
+    rule(
+        "same article printed again by its journal (same text and page count)",
+        ~veto
+        & year_ok
+        & ~e["generic"]
+        & ~preprint_pair
+        & ~conference_vs_journal
+        & (s.title >= IDENTICAL_TITLE)
+        & (s.authors >= 0.95)
+        & (s.abstract >= SAME_TITLE)
+        & e["abstracts_long"]
+        & (e["venue_prefix"] | (s.venue >= IDENTICAL_TITLE))
+        & e["same_page_count"],
+    )
+
     linked = (reason != "") & preprint_pair
     if not settings.merge_preprints:
         reason[linked] = ""
