@@ -196,7 +196,10 @@ def normalize_author(name: str | None) -> str | None:
         return None
     # Semicolons separate authors in exports and angle brackets are markup debris: neither
     # belongs inside one name.
-    text = _SPACES.sub(" ", _NAME_JUNK.sub(" ", strip_markup(name))).strip(" ,")
+    text = strip_markup(name)  # whitespace comes back collapsed to single spaces
+    if ";" in text or "<" in text or ">" in text:
+        text = _SPACES.sub(" ", _NAME_JUNK.sub(" ", text))
+    text = text.strip(" ,")
     if not text:
         return None
     if "," in text:
