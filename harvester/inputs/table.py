@@ -7,15 +7,10 @@ import gzip
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from harvester.errors import InputError
 from harvester.inputs.record import RawEntry
-from harvester.inputs.table_arrow import read_columns
-from harvester.inputs.text import read_bytes, read_text
-
-if TYPE_CHECKING:
-    import _csv
+from harvester.inputs.text import read_text
 
 # Our field <- the column names exports use for it (lower case, first match wins).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -76,8 +71,7 @@ def read_table(path: Path) -> Iterator[RawEntry]:
             raise InputError(f"{path}: not a readable gzip file ({exc})") from None
         text = read_text(path, raw)
     else:
-        raw = read_bytes(path)
-        text = read_text(path, raw)  # checked whole: a clear line for a bad byte anywhere
+        text = read_text(path)
     sample = text[:20_000]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     csv.field_size_limit(1 << 30)
@@ -89,30 +83,16 @@ def read_table(path: Path) -> Iterator[RawEntry]:
     except csv.Error as exc:
         raise InputError(f"{path}: not a CSV file ({exc})") from None
     columns = _columns(header, path)
-    utf8 = raw if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) else text.encode("utf-8")
-    cells = read_columns(utf8.removeprefix(b"\xef\xbb\xbf"), delimiter, header, columns)
-    rows = _rows_of(cells, columns) if cells is not None else _rows(reader, columns, path)
-    name = str(path)
-    for position, fields in enumerate(rows, 1):
-        if "pages" not in fields and "page_start" in fields:
-            fields["pages"] = "-".join(
-                str(fields[k]) for k in ("page_start", "page_end") if k in fields
-            )
-        record_id = str(fields.pop("id", "")) or None
-        yield RawEntry(name, position, fields, record_id)
-
-
-def _rows(
-    reader: _csv.Reader, columns: dict[str, list[int]], path: Path
-) -> Iterator[dict[str, object]]:
-    """The fields of each row that has any, read by Python's csv module (any CSV it reads)."""
     # Most fields have one column; those with several take the first filled one.
     single = [(field, indexes[0]) for field, indexes in columns.items() if len(indexes) == 1]
     several = [(field, indexes) for field, indexes in columns.items() if len(indexes) > 1]
+    name = str(path)
+    position = 0
     try:
         for row in reader:
             if not "".join(row).strip():
                 continue
+            position += 1
             width = len(row)
             fields: dict[str, object] = {}
             for field, i in single:
@@ -123,22 +103,11 @@ def _rows(
                     if i < width and row[i].strip():
                         fields[field] = row[i]
                         break
-            yield fields
+            if "pages" not in fields and "page_start" in fields:
+                fields["pages"] = "-".join(
+                    str(fields[k]) for k in ("page_start", "page_end") if k in fields
+                )
+            record_id = str(fields.pop("id", "")) or None
+            yield RawEntry(name, position, fields, record_id)
     except csv.Error as exc:
         raise InputError(f"{path}: line {reader.line_num}: {exc}") from None
-
-
-def _rows_of(
-    cells: dict[int, list[str | None]], columns: dict[str, list[int]]
-) -> Iterator[dict[str, object]]:
-    """The same rows from columns Arrow read (blank cells already None)."""
-    wanted = [(field, [cells[i] for i in indexes]) for field, indexes in columns.items()]
-    for row in range(len(next(iter(cells.values()))) if cells else 0):
-        fields: dict[str, object] = {}
-        for field, candidates in wanted:
-            for column in candidates:
-                value = column[row]
-                if value is not None:
-                    fields[field] = value
-                    break
-        yield fields
