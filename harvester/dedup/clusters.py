@@ -19,14 +19,14 @@ import pyarrow as pa
 
 from harvester.dedup.components import UnionFind
 from harvester.dedup.engine import Match, Matches, find_matches
-from harvester.dedup.keys import KEY_COLUMNS, keys_table
+from harvester.dedup.keys import KEY_COLUMNS, KEYS_VERSION, keys_table
 from harvester.dedup.rules import Settings
 from harvester.store import Store
 from harvester.work import Work
 
 _WORK_FIELDS = (
     "work_id, source, source_id, doi, title, authors, year, venue, abstract, type, volume, "
-    "issue, pages, other_titles, ids"
+    "issue, pages, other_titles, ids, url"
 )
 
 
@@ -46,13 +46,15 @@ def update_clusters(
 
 
 def _key_fresh_works(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
-    """Key the works that are new or changed since they were keyed; table `fresh` names them."""
+    """Key the works that are new, changed since they were keyed, or keyed by older rules;
+    table `fresh` names them."""
     con.execute(
         """CREATE OR REPLACE TEMP TABLE fresh AS
            SELECT w.work_id FROM works w
            LEFT JOIN dedup_keys k USING (work_id)
-           WHERE k.work_id IS NULL OR k.keyed_at < w.mapped_at
-              OR w.work_id NOT IN (SELECT work_id FROM cluster_members)"""
+           WHERE k.work_id IS NULL OR k.keyed_at < w.mapped_at OR k.keys_version < ?
+              OR w.work_id NOT IN (SELECT work_id FROM cluster_members)""",
+        [KEYS_VERSION],
     )
     rows = con.execute(
         f"SELECT {_WORK_FIELDS} FROM works WHERE work_id IN (SELECT work_id FROM fresh)"
@@ -61,11 +63,13 @@ def _key_fresh_works(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
         return 0
     table = keys_table((row[0], _work(row)) for row in rows)
     table = table.append_column("keyed_at", pa.array([now] * len(rows), pa.timestamp("us")))
+    table = table.append_column("keys_version", pa.array([KEYS_VERSION] * len(rows), pa.int32()))
     con.register("fresh_keys", table)
     try:
         con.execute("DELETE FROM dedup_keys WHERE work_id IN (SELECT work_id FROM fresh)")
         con.execute(
-            f"INSERT INTO dedup_keys ({', '.join(KEY_COLUMNS)}, keyed_at) SELECT * FROM fresh_keys"
+            f"INSERT INTO dedup_keys ({', '.join(KEY_COLUMNS)}, keyed_at, keys_version) "
+            "SELECT * FROM fresh_keys"
         )
     finally:
         con.unregister("fresh_keys")
@@ -76,7 +80,7 @@ def _work(row: tuple[Any, ...]) -> Work:
     (_, source, source_id, doi, title, authors, year, venue, abstract, kind, volume, issue) = row[
         :12
     ]
-    pages, other_titles, ids = row[12:]
+    pages, other_titles, ids, url = row[12:]
     return Work(
         source=source,
         source_id=source_id,
@@ -92,6 +96,7 @@ def _work(row: tuple[Any, ...]) -> Work:
         pages=pages,
         other_titles=tuple(other_titles or ()),
         ids=json.loads(ids) if ids else {},
+        url=url,
     )
 
 

@@ -64,6 +64,10 @@ KEY_SCHEMA = pa.schema(
     ]
 )
 KEY_COLUMNS = [f.name for f in KEY_SCHEMA]
+# Raised whenever `work_keys` computes anything differently. A store's keys of an older
+# version were made by older rules and would miss what new records share with them: their
+# works are keyed and matched again at the next update (cluster ids stay; never split).
+KEYS_VERSION = 1
 
 # Versions of one Cochrane review carry DOIs ending .pub2, .pub3...: one review, one key.
 _COCHRANE = re.compile(r"^10\.1002/14651858\.(cd\d{6})")
