@@ -439,3 +439,12 @@ def test_an_article_its_journal_printed_again_is_one_article() -> None:
     assert not same_cluster(first, elsewhere)
     abstract_only = dataclasses.replace(reprint, pages="12")
     assert not same_cluster(first, abstract_only)
+
+
+def test_a_reprint_indexed_under_the_original_doi_is_that_article() -> None:
+    # Another journal reprinted the article; a database gave the reprint the original's DOI.
+    reprint = copy(venue="Postgraduate Medical Journal", volume="83", pages="705-719")
+    assert reason(ARTICLE, reprint) == "same DOI"
+    # A meeting abstract given the article's DOI sits on a page of its own: another item.
+    meeting = copy(venue="Postgraduate Medical Journal", volume="83", pages="705")
+    assert not same_cluster(ARTICLE, meeting)

@@ -153,9 +153,11 @@ def decide(s: PairScores, settings: Settings | None = None) -> Decisions:
         & e["same_doi"]
         # Two journal names on one DOI: one database's mistake when the title, authors and
         # year agree as well. Not two page ranges: a meeting abstract that a database gave
-        # the later article's DOI has the same title, authors and year, on a page of its own.
+        # the later article's DOI has the same title, authors and year, on a page of its own;
+        # unless both ranges are as long (an article another journal reprinted, indexed
+        # under the original's DOI).
         & (~venue_conflict | doi_title_authors_year)
-        & ~page_conflict
+        & (~page_conflict | (doi_title_authors_year & e["same_page_count"]))
         & (
             (s.title >= CLOSE_TITLE)
             | ((s.title > 0) & (s.authors >= 0.9) & same_year & same_location)
