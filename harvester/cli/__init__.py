@@ -6,27 +6,46 @@ exits 1 after its summary; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from harvester import __version__
-from harvester.cli.connectors import connectors_group
-from harvester.cli.dedup import dedup_command
-from harvester.cli.export import export_command
-from harvester.cli.query import query_group
-from harvester.cli.replay import replay_command
-from harvester.cli.report import prisma_command, searchlog_command
-from harvester.cli.run import run_command
-from harvester.cli.serve import serve_command
-from harvester.cli.snapshots import snapshots_group
 from harvester.errors import ConfigError, HarvestError
 
 USER_ERROR = 2
 
+# Each command's module is imported only when the command runs (or its help is shown):
+# `harvester dedup` does not load the HTTP stack, the scheduler or the exporters.
+COMMANDS = {
+    "run": "harvester.cli.run:run_command",
+    "connectors": "harvester.cli.connectors:connectors_group",
+    "export": "harvester.cli.export:export_command",
+    "replay": "harvester.cli.replay:replay_command",
+    "serve": "harvester.cli.serve:serve_command",
+    "snapshots": "harvester.cli.snapshots:snapshots_group",
+    "prisma": "harvester.cli.report:prisma_command",
+    "searchlog": "harvester.cli.report:searchlog_command",
+    "query": "harvester.cli.query:query_group",
+    "dedup": "harvester.cli.dedup:dedup_command",
+}
+
 
 class HarvesterGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, name = target.partition(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -46,18 +65,6 @@ class HarvesterGroup(click.Group):
 @click.version_option(__version__, prog_name="harvester")
 def cli() -> None:
     """Harvest, deduplicate and snapshot the literature of living systematic reviews."""
-
-
-cli.add_command(run_command)
-cli.add_command(connectors_group)
-cli.add_command(export_command)
-cli.add_command(replay_command)
-cli.add_command(serve_command)
-cli.add_command(snapshots_group)
-cli.add_command(prisma_command)
-cli.add_command(searchlog_command)
-cli.add_command(query_group)
-cli.add_command(dedup_command)
 
 
 def main() -> None:
