@@ -448,3 +448,24 @@ def test_a_reprint_indexed_under_the_original_doi_is_that_article() -> None:
     # A meeting abstract given the article's DOI sits on a page of its own: another item.
     meeting = copy(venue="Postgraduate Medical Journal", volume="83", pages="705")
     assert not same_cluster(ARTICLE, meeting)
+
+
+@pytest.mark.parametrize(
+    ("pages", "count"),
+    [
+        ("221-8", 7),
+        ("S41-7", 6),
+        ("44-58", 14),
+        ("12", None),
+        ("12-12", None),
+        ("e12724", None),
+        ("xiii-xv", None),
+        (None, None),
+    ],
+)
+def test_the_length_of_a_page_range_is_keyed_once_per_record(
+    pages: str | None, count: int | None
+) -> None:
+    from harvester.dedup.keys import work_keys
+
+    assert work_keys("a", copy(pages=pages))["page_count"] == count

@@ -54,12 +54,14 @@ KEY_SCHEMA = pa.schema(
         ("generic", pa.bool_()),
         ("category", pa.string()),
         ("abstract", pa.string()),
-        # Pages without their letter prefix ("S197" and "197" are often one page), and
-        # whether the first page is an article number ("e12724"): compared for every pair,
-        # so computed once per record.
+        # Pages without their letter prefix ("S197" and "197" are often one page), whether
+        # the first page is an article number ("e12724"), and how many pages after the first
+        # a range of several pages runs to: compared for every pair, so computed once per
+        # record.
         ("page_first_bare", pa.string()),
         ("page_last_bare", pa.string()),
         ("article_number", pa.bool_()),
+        ("page_count", pa.int32()),
         ("embase", pa.string()),
     ]
 )
@@ -224,6 +226,8 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     if not pages and work.issue and _E_LOCATOR.match(work.issue.strip()):
         pages = work.issue  # an export that shifted the article number into the issue field
     first, last = page_range(pages)
+    first_bare = first.lstrip(_LETTERS) if first is not None else None
+    last_bare = last.lstrip(_LETTERS) if last is not None else None
     # Names not yet in "Family, Given" form ("Smith J. A.", glued lists) are split first.
     names = [n for a in work.authors[:8] for n in ((a,) if "," in a else split_authors(a))]
     surnames = [_name_key(a.partition(",")[0]) for a in names[:8]]
@@ -269,9 +273,10 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
             " ", fold(strip_markup((work.abstract or "")[:400]))[:300]
         ).strip()
         or None,
-        "page_first_bare": first.lstrip(_LETTERS) if first is not None else None,
-        "page_last_bare": last.lstrip(_LETTERS) if last is not None else None,
+        "page_first_bare": first_bare,
+        "page_last_bare": last_bare,
         "article_number": bool(_ARTICLE_NUMBER.fullmatch(first)) if first is not None else None,
+        "page_count": _page_count(first_bare, last_bare),
         "embase": embase_accession(work.url),
     }
 
@@ -285,6 +290,15 @@ def _kind(stripped: str, title: str, plain: str) -> str:
         if status and status.group(1):
             return "withdrawn"
     return record_kind(title, plain)
+
+
+def _page_count(first: str | None, last: str | None) -> int | None:
+    """Pages after the first of a range of several numbered pages ("221-228" gives 7); None
+    for one page, an article number or roman front matter."""
+    if not (first and last and (first + last).isascii() and first.isdigit() and last.isdigit()):
+        return None
+    count = int(last) - int(first)
+    return count if count > 0 else None
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -75,10 +75,7 @@ SELECT p.a, p.b,
         AND ka.page_last_bare = kb.page_last_bare AS same_range_end,
     least(length(ka.abstract), length(kb.abstract)) >= 150 AS abstracts_long,
     -- Both on a range of several pages, and as many pages each.
-    try_cast(ka.page_last_bare AS INTEGER) - try_cast(ka.page_first_bare AS INTEGER)
-        = try_cast(kb.page_last_bare AS INTEGER) - try_cast(kb.page_first_bare AS INTEGER)
-        AND try_cast(ka.page_last_bare AS INTEGER) > try_cast(ka.page_first_bare AS INTEGER)
-        AS same_page_count,
+    ka.page_count = kb.page_count AS same_page_count,
     -- "J Clin Virol" and "J Clin Virol: official publication of ...", "Gov Inf Q" and
     -- "Government Information Quarterly", "BMJ" and "British Medical Journal": one journal.
     length(ka.venue) >= 3 AND length(kb.venue) >= 3
