@@ -128,20 +128,11 @@ class PairScores:
 
 
 class _Strings:
-    """The string columns of the pair table as cpdist takes them (Python lists), each
-    converted once however many comparisons use it."""
+    """The string columns of the pair table, compared as cpdist takes them (Python lists)."""
 
     def __init__(self, table: pa.Table) -> None:
         self._table = table
-        self._lists: dict[str, list[str]] = {}
-        self._filled: dict[str, Bools] = {}
-
-    def _values(self, name: str, rows: npt.NDArray[np.intp] | None) -> list[str]:
-        if rows is not None:  # a gather in Arrow's C++, not a Python loop over pairs
-            return self._table.column(name).take(rows).to_pylist()  # type: ignore[no-any-return]
-        if name not in self._lists:
-            self._lists[name] = self._table.column(name).to_pylist()
-        return self._lists[name]
+        self._filled: dict[str, Bools] = {}  # most columns take part in several comparisons
 
     def _filled_in(self, name: str) -> Bools:
         if name not in self._filled:
@@ -150,23 +141,26 @@ class _Strings:
         return self._filled[name]
 
     def similarity(
-        self, left: str, right: str, scorer: Callable[..., float] = fuzz.ratio
+        self, left: str, right: str, scorers: tuple[Callable[..., float], ...] = (fuzz.ratio,)
     ) -> Floats:
-        """0..1 similarity of each pair of strings; 0 where either is empty (unknown)."""
+        """0..1 similarity of each pair of strings, the best of `scorers`; 0 where either is
+        empty (unknown)."""
         both = self._filled_in(left) & self._filled_in(right)
         out = np.zeros(len(both))
         if not both.any():
             return out
-        # Only pairs with both sides filled are compared: few records have a second title.
-        rows = None if both.all() else np.flatnonzero(both)
-        scores = process.cpdist(
-            self._values(left, rows),
-            self._values(right, rows),
-            scorer=scorer,
-            workers=-1,
-            dtype=np.float32,
+        # Only pairs with both sides filled are compared (few records have a second title),
+        # gathered by Arrow's C++ rather than a Python loop over pairs, once for all scorers.
+        rows = np.flatnonzero(both)
+        lefts = self._table.column(left).take(rows).to_pylist()
+        rights = self._table.column(right).take(rows).to_pylist()
+        best = np.maximum.reduce(
+            [
+                process.cpdist(lefts, rights, scorer=scorer, workers=-1, dtype=np.float32)
+                for scorer in scorers
+            ]
         )
-        out[both] = np.asarray(scores, dtype=np.float64) / 100.0
+        out[both] = np.asarray(best, dtype=np.float64) / 100.0
         return out
 
 
@@ -231,9 +225,8 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         # Family names, or (for an export that swapped them) family against given names.
         authors=np.maximum.reduce(
             [
-                strings.similarity("authors_a", "authors_b"),
-                # The same names in another order ("Hong Zheng", "Zheng Hong").
-                strings.similarity("authors_a", "authors_b", fuzz.token_sort_ratio),
+                # The same names, also in another order ("Hong Zheng", "Zheng Hong").
+                strings.similarity("authors_a", "authors_b", (fuzz.ratio, fuzz.token_sort_ratio)),
                 strings.similarity("given_a", "authors_b"),
                 strings.similarity("authors_a", "given_b"),
             ]
