@@ -9,35 +9,20 @@ keys between runs, so only new records are ever keyed, blocked and scored.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
 from harvester.dedup.blocking import make_candidate_pairs
+from harvester.dedup.chains import consistent
 from harvester.dedup.components import connected_components
 from harvester.dedup.keys import keys_table
+from harvester.dedup.matches import Match, Matches
 from harvester.dedup.rules import DEFAULT_SETTINGS, Settings, decide
 from harvester.dedup.scoring import score_pairs
 from harvester.work import Work
-
-
-@dataclass(frozen=True)
-class Match:
-    """Two records judged copies of one article (or, when `linked`, versions of it)."""
-
-    a: str
-    b: str
-    reason: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Matches:
-    merged: list[Match] = field(default_factory=list)
-    linked: list[Match] = field(default_factory=list)
-    candidates: int = 0
 
 
 def find_matches(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULT_SETTINGS) -> Matches:
@@ -46,24 +31,20 @@ def find_matches(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULT_SE
     if not candidates:
         con.execute("DROP TABLE candidate_pairs")
         return Matches()
-    scores = score_pairs(con)
+    features = score_pairs(con)
     con.execute("DROP TABLE candidate_pairs")
-    decisions = decide(scores, settings)
+    decisions = decide(features, settings)
     accepted = decisions.merged
     # Pairs come out of the join in no particular order; sorted, every run reports alike.
-    merged = sorted(np.flatnonzero(accepted), key=lambda i: (scores.a[i], scores.b[i]))
-    linked = sorted(
-        np.flatnonzero(decisions.linked & ~accepted), key=lambda i: (scores.a[i], scores.b[i])
-    )
-    title = scores.title
+    a, b, title = features.a, features.b, features.title
+    merged = sorted(np.flatnonzero(accepted), key=lambda i: (a[i], b[i]))
+    linked = sorted(np.flatnonzero(decisions.linked & ~accepted), key=lambda i: (a[i], b[i]))
     return Matches(
         merged=[
-            Match(scores.a[i], scores.b[i], str(decisions.reason[i]), round(float(title[i]), 3))
-            for i in merged
+            Match(a[i], b[i], str(decisions.reason[i]), round(float(title[i]), 3)) for i in merged
         ],
         linked=[
-            Match(scores.a[i], scores.b[i], "preprint and published version", float(title[i]))
-            for i in linked
+            Match(a[i], b[i], "preprint and published version", float(title[i])) for i in linked
         ],
         candidates=candidates,
     )
@@ -91,6 +72,9 @@ def deduplicate(
         con.register("dedup_keys", keys)
         con.register("fresh", keys.select(["work_id"]))
         matches = find_matches(con, settings)
+        # A~B and B~C must not join A and C when they are two items.
+        merged = consistent(con, matches.merged, settings)
+        matches = Matches(merged, matches.linked, matches.candidates)
     finally:
         con.close()
     root = connected_components(

@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from harvester.dedup.kinds import category, is_generic, part_number, record_kind
+from harvester.dedup.shapes import citation, spreadsheet_damage
 from harvester.normalize import (
     fold,
     normalize_doi,
@@ -39,6 +40,8 @@ KEY_SCHEMA = pa.schema(
         ("title_numbers", pa.string()),
         ("authors", pa.string()),
         ("authors_given", pa.string()),
+        # The family names without their particles, where any has one ("van der berg" -> "berg").
+        ("authors_bare", pa.string()),
         ("first_author", pa.string()),
         ("year", pa.int32()),
         ("venue", pa.string()),
@@ -63,13 +66,21 @@ KEY_SCHEMA = pa.schema(
         ("article_number", pa.bool_()),
         ("page_count", pa.int32()),
         ("embase", pa.string()),
+        # The supplement a record is in ("3" for "Suppl 3", "" unnumbered), and the meeting an
+        # abstract was given at (its words, and its numbers: "22nd Congress ... 2014").
+        # The first page of a range of several numbered pages, as a number: ranges that overlap
+        # in one volume are one article's (a page number off by one in one database).
+        ("page_from", pa.int32()),
+        ("supplement", pa.string()),
+        ("meeting", pa.string()),
+        ("meeting_numbers", pa.string()),
     ]
 )
 KEY_COLUMNS = [f.name for f in KEY_SCHEMA]
 # Raised whenever `work_keys` computes anything differently. A store's keys of an older
 # version were made by older rules and would miss what new records share with them: their
 # works are keyed and matched again at the next update (cluster ids stay; never split).
-KEYS_VERSION = 1
+KEYS_VERSION = 2
 
 # Versions of one Cochrane review carry DOIs ending .pub2, .pub3...: one review, one key.
 _COCHRANE = re.compile(r"^10\.1002/14651858\.(cd\d{6})")
@@ -215,30 +226,33 @@ def _alternative_title(work: Work, main: str) -> str:
 
 def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     """All matching keys of one record."""
-    stripped = strip_markup(work.title)  # once: both the plain title and the kind need it
+    cited = citation(work)  # journal, volume, issue, pages as the export should have written
+    raw_title = None if spreadsheet_damage(work.title) else work.title
+    stripped = strip_markup(raw_title)  # once: both the plain title and the kind need it
     plain = plain_title(stripped)
     title = title_key(plain)
-    venue_folded = fold(strip_markup(work.venue))
-    venue = venue_key(work.venue)
+    venue_folded = fold(strip_markup(cited.journal))
+    venue = venue_key(cited.journal)
     doi = normalize_doi(work.doi)
-    issue = _issue(work.issue)
-    pages = work.pages
+    pages = cited.pages
     if not pages and work.issue and _E_LOCATOR.match(work.issue.strip()):
         pages = work.issue  # an export that shifted the article number into the issue field
     first, last = page_range(pages)
-    first_bare = first.lstrip(_LETTERS) if first is not None else None
-    last_bare = last.lstrip(_LETTERS) if last is not None else None
-    # Names not yet in "Family, Given" form ("Smith J. A.", glued lists) are split first.
-    names = [n for a in work.authors[:8] for n in ((a,) if "," in a else split_authors(a))]
-    surnames = [_name_key(a.partition(",")[0]) for a in names[:8]]
+    first_bare = _bare(first)
+    last_bare = _bare(last)
+    page_count = _page_count(first_bare, last_bare)
+    names = _author_names(work.authors)
+    families = [a.partition(",")[0] for a in names]
+    surnames = [_name_key(family) for family in families]
+    bare = [_bare_name_key(family) for family in families]
     # Given names as well: some exports swap family and given names without saying so.
-    given = [_given_name(a) for a in names[:8]]
+    given = [_given_name(a) for a in names]
     pmcid = _PMCID.search(work.ids.get("pmcid", "") or "")
     # "10,000" and "10 000" are one number; "alpha<sub>1</sub>" and "alpha1" the same one.
     numbers = _DIGITS.findall(plain)
     if len(numbers) > 1:  # "10,000" is two runs of digits before it is one number
         numbers = _DIGITS.findall(_THOUSANDS.sub("", plain))
-    numbers = sorted(set(numbers))
+    meeting = title_key(cited.conference) if cited.conference else ""
     return {
         "work_id": work_id,
         "doi": doi,
@@ -248,11 +262,14 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "arxiv": (work.ids.get("arxiv") or "").strip().lower() or None,
         "title": title or None,
         "title_alt": _alternative_title(work, title) or None,
-        "title_numbers": " ".join(numbers),
+        "title_numbers": " ".join(sorted(set(numbers))),
         "authors": " ".join(s for s in surnames if s) or None,
         "authors_given": " ".join(g for g in given if g) if all(given) and given else None,
+        "authors_bare": " ".join(b or s for b, s in zip(bare, surnames, strict=True) if b or s)
+        if any(bare)
+        else None,
         "first_author": surnames[0] if surnames and surnames[0] else None,
-        "year": work.year,
+        "year": cited.year,
         "venue": venue or None,
         # "British Medical Journal" -> "bmj", to meet the record that says "BMJ".
         "venue_acronym": "".join(w[0] for w in venue.split()) if len(venue.split()) > 1 else None,
@@ -261,14 +278,14 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "venue_word": _venue_word(venue_folded, venue),
         # Two letters a word, for abbreviations shorter than three ("Am J Respir").
         "venue_short": " ".join(w[:2] for w in venue.split()) or None,
-        "volume": _volume(work.volume, work.year),
-        "issue": issue,
+        "volume": cited.volume,
+        "issue": cited.issue,
         "page_first": first,
         "page_last": last,
         "kind": _kind(stripped, title, plain),
         "part": part_number(title),
         "generic": is_generic(title),
-        "category": category(work, venue_folded),
+        "category": category(work, venue_folded, meeting=bool(meeting)),
         "abstract": _NOT_ALNUM.sub(
             " ", fold(strip_markup((work.abstract or "")[:400]))[:300]
         ).strip()
@@ -276,9 +293,30 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "page_first_bare": first_bare,
         "page_last_bare": last_bare,
         "article_number": bool(_ARTICLE_NUMBER.fullmatch(first)) if first is not None else None,
-        "page_count": _page_count(first_bare, last_bare),
+        "page_count": page_count,
         "embase": embase_accession(work.url),
+        "page_from": int(first_bare) if page_count is not None and first_bare else None,
+        # Pages "S12" are a supplement's, whatever the volume and issue fields say.
+        "supplement": cited.supplement
+        if cited.supplement is not None
+        else ("" if first and first[0] == "s" and first[1:].isdigit() else None),
+        "meeting": meeting or None,
+        "meeting_numbers": " ".join(_DIGITS.findall(meeting)) if meeting else None,
     }
+
+
+def _bare(page: str | None) -> str | None:
+    """A page without its letter prefix or leading zeros: "S197", "197" and "e000197" meet."""
+    if page is None:
+        return None
+    return page.lstrip(_LETTERS).lstrip("0") or "0"
+
+
+def _author_names(authors: tuple[str, ...]) -> list[str]:
+    """The first eight names as "Family, Given"; names an export left unsplit ("Smith J. A.",
+    glued lists) are split first."""
+    names = [n for a in authors[:8] for n in ((a,) if "," in a else split_authors(a))]
+    return [n for n in names[:8] if not spreadsheet_damage(n)]
 
 
 def _kind(stripped: str, title: str, plain: str) -> str:
@@ -305,21 +343,77 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _ARTICLE_NUMBER = re.compile(r"[a-z][0-9]{4,}")
 _THOUSANDS = re.compile(r"(?<=\d)[,. ](?=\d{3}\b)")
 _E_LOCATOR = re.compile(r"^[eE]\d{4,}$")
-_ISSUE = re.compile(r"^\s*(\d{1,4})\b")
-
-
-def _issue(value: str | None) -> str | None:
-    """The issue number, if the field holds one ("3", "3-4", "Suppl 2" give 3, 3, None)."""
-    found = _ISSUE.match(value or "")
-    return found.group(1).lstrip("0") or "0" if found else None
 
 
 @lru_cache(maxsize=1 << 16)
 def _name_key(name: str) -> str:
-    """title_key for names, with a fast path for the plain ASCII most names are."""
+    """A family name's matching key: folded, its particles joined to it ("De Caterina" and
+    "DECATERINA" meet), with the spellings transliteration and umlauts vary in made alike
+    ("Petrovskii", "Petrovsky"; "Mueller", "Muller")."""
+    joined: list[str] = []
+    after_particle = False
+    for word in _name_words(name):  # particles join the word after: "van der berg" -> "vanderberg"
+        if after_particle:
+            joined[-1] += word
+        else:
+            joined.append(word)
+        after_particle = word in _PARTICLES
+    return " ".join(joined)
+
+
+@lru_cache(maxsize=1 << 16)
+def _bare_name_key(name: str) -> str:
+    """The family name without its particles ("Van der Berg" meets "Berg A. B. V.", the
+    particle moved behind the initials); "" when it has none."""
+    words = _name_words(name)
+    if len(words) < 2 or words[0] not in _PARTICLES:
+        return ""
+    while len(words) > 1 and words[0] in _PARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _name_words(name: str) -> list[str]:
     if name.isascii() and "<" not in name and "&" not in name:
-        return " ".join(_NOT_ALNUM.sub(" ", name.lower()).split())
-    return title_key(name)
+        key = " ".join(_NOT_ALNUM.sub(" ", name.lower()).split())
+    else:
+        key = title_key(name)
+    return [_TRANSLITERATED.sub(_spelling, word) for word in key.split(" ")]
+
+
+# Particles before a family name that databases keep, drop or move behind the initials.
+_PARTICLES = frozenset(
+    (
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "da",
+        "das",
+        "dos",
+        "du",
+        "di",
+        "la",
+        "le",
+        "ter",
+        "ten",
+        "vom",
+        "zu",
+        "al",
+        "el",
+        "st",
+    )
+)
+# Russian endings transliterated several ways (-ii, -iy, -ij, -yi, -y), and German umlauts
+# written out (ue, oe, ae) or folded (u, o, a).
+_TRANSLITERATED = re.compile(r"(?:ii|iy|ij|yi|yj|yy)$|(?<=[a-z])([aou])e")
+
+
+def _spelling(found: re.Match[str]) -> str:
+    return found.group(1) or "y"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -333,27 +427,11 @@ def _given_name(author: str) -> str:
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
 
-def _number(value: str | None) -> str | None:
-    """Leading number of a volume or issue; None for a fragment of a field an export split
-    ("1)" from "40 (12 Suppl 1)")."""
-    if value and value.count(")") > value.count("("):
-        return None
-    found = _DIGITS.search(value or "")
-    return found.group(0).lstrip("0") or "0" if found else None
-
-
 def _venue_word(folded: str, key: str) -> str | None:
     if len(key.split()) == 1:
         return _NOT_ALNUM.sub("", folded)
     head = _NOT_ALNUM.sub(" ", folded.partition(":")[0]).split()
     return head[0] if ":" in folded and len(head) == 1 and len(head[0]) >= 3 else None
-
-
-def _volume(value: str | None, year: int | None) -> str | None:
-    """The volume number; a volume field that holds the year (magazines, some exports) says
-    nothing more than the year does, so it must not conflict with a real volume number."""
-    number = _number(value)
-    return None if number and year and number == str(year) else number
 
 
 def keys_table(records: Iterable[tuple[str, Work]]) -> pa.Table:

@@ -210,8 +210,12 @@ def is_generic(title: str) -> bool:
     return not title or title in GENERIC_TITLES or len(title.split()) <= 1
 
 
-def category(work: Work, venue: str) -> str:
-    """What kind of publication: preprint, conference, journal, book, thesis or ""."""
+def category(work: Work, venue: str, *, meeting: bool = False) -> str:
+    """What kind of publication: preprint, conference, journal, book, thesis or "".
+
+    `venue` is the journal's name alone; `meeting` says the record names the meeting it was
+    given at (Ovid's "Journal. Conference: ..."): a conference abstract.
+    """
     kind = (work.type or "").lower()
     if kind in ("preprint", "posted-content") or (venue and _PREPRINT_VENUE.search(venue)):
         return "preprint"
@@ -227,6 +231,8 @@ def category(work: Work, venue: str) -> str:
     if kind in _THESIS_TYPES:
         return "thesis"
     issue = fold(work.issue)
+    if meeting:
+        return "conference"
     if (venue and _CONFERENCE_VENUE.search(venue) and not _JOURNAL_PROCEEDINGS.search(venue)) or (
         "meeting" in issue or "abstract" in issue
     ):
