@@ -14,16 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import numpy as np
 
-from harvester.dedup.blocking import make_candidate_pairs
 from harvester.dedup.chains import consistent
-from harvester.dedup.engine import find_matches
+from harvester.dedup.engine import candidate_features, find_matches, in_memory
 from harvester.dedup.features import Bools, PairFeatures
 from harvester.dedup.prepare import prepare
 from harvester.dedup.rules import RULES, VETOES, Settings, decide
-from harvester.dedup.scoring import score_pairs
 from harvester.inputs import read_entries
 
 
@@ -47,19 +44,13 @@ CHAINS = "no chained merges (cluster check)"
 def audit(records_file: Path, gold: dict[str, int]) -> SetAudit:
     records, keys = prepare(read_entries(records_file))
     record_id = {r.key: r.record_id for r in records}
-    con = duckdb.connect(":memory:")
-    try:
-        con.register("dedup_keys", keys)
-        con.register("fresh", keys.select(["work_id"]))
-        make_candidate_pairs(con)
-        features = score_pairs(con)
-        con.execute("DROP TABLE candidate_pairs")
-        one_group = _same_group(features, record_id, gold)
-        result = _rules_and_vetoes(features, one_group)
+    with in_memory(keys) as con:
+        features = candidate_features(con)
+        if features is None:
+            return SetAudit()
+        result = _rules_and_vetoes(features, _same_group(features, record_id, gold))
         matches = find_matches(con, Settings())
         kept = {(m.a, m.b) for m in consistent(con, matches.merged, Settings())}
-    finally:
-        con.close()
     dropped = [m for m in matches.merged if (m.a, m.b) not in kept]
     wrong = sum(
         1

@@ -306,6 +306,17 @@ def _family_first(name: str) -> str | None:
     return normalize_author(f"{' '.join(tokens[:split])}, {' '.join(tokens[split:])}")
 
 
+def _vancouver_name(piece: str) -> bool:
+    """ "Smith J" or "Van Kampen AB": a family name, then initials (not "Smith, John A",
+    whose pieces are one name's family and given names)."""
+    tokens = piece.split()
+    return (
+        len(tokens) > 1
+        and bool(_INITIAL_TOKEN.match(tokens[-1]))
+        and not _INITIAL_TOKEN.match(tokens[0])
+    )
+
+
 @lru_cache(maxsize=1 << 16)
 def split_authors(text: str | None) -> tuple[str, ...]:
     """The authors of one field as "Family, Given" names, whatever separators the export used.
@@ -325,7 +336,7 @@ def split_authors(text: str | None) -> tuple[str, ...]:
         parts = [p.strip() for chunk in cleaned.split(";") for p in _AND.split(chunk)]
     elif "," in cleaned:
         pieces = [p.strip() for p in cleaned.split(",") if p.strip()]
-        if len(pieces) > 2 and all(" " in p for p in pieces):
+        if (len(pieces) > 2 and all(" " in p for p in pieces)) or all(map(_vancouver_name, pieces)):
             parts = pieces  # "Smith J, Jones K": one name per piece
         else:
             # "Family, Given, Family, Given": pair them up again.

@@ -176,14 +176,25 @@ class PairFeatures:
     @cached_property
     def same_location(self) -> Bools:
         """The same first page, and no volume or issue in conflict."""
-        return self.same_page & ~self.volume_conflict & ~self.issue_conflict
+        return (
+            self.same_page
+            & ~self.volume_conflict
+            & ~self.issue_conflict
+            & ~self.supplement_conflict
+        )
 
     @cached_property
     def same_range(self) -> Bools:
         """The same range of several pages in the same volume (proceedings have no volume: the
         same venue then). Two articles never share one."""
         in_volume = self.same_volume | (~self.volume_known & self.same_venue)
-        return in_volume & self.same_page & self.same_last_page & self.same_range_end
+        return (
+            in_volume
+            & self.same_page
+            & self.same_last_page
+            & self.same_range_end
+            & ~self.supplement_conflict
+        )
 
     # --- authors and venues ----------------------------------------------------------------
 
@@ -245,6 +256,7 @@ class PairFeatures:
             & self.same_page
             & self.same_last_page
             & ~self.issue_conflict
+            & ~self.supplement_conflict
         )
 
     @cached_property

@@ -275,20 +275,6 @@ RULES: tuple[Rule, ...] = (
         MappingProxyType({"title": SAME_TITLE}),
     ),
     Rule(
-        "same title, authors, year, journal and volume",
-        "page data disagree more often than whole citations do (supplement pages, abstract "
-        "numbers)",
-        lambda f, t: (
-            (f.title >= t["title"])
-            & (f.authors >= t["authors"])
-            & f.exact_year
-            & f.same_venue
-            & f.location_ok
-        ),
-        UNLESS_SAME_IDENTIFIER,
-        MappingProxyType({"title": SAME_TITLE, "authors": SAME_PEOPLE}),
-    ),
-    Rule(
         "title cut short, same authors, year and journal",
         "a database that cuts long titles, within one journal and year",
         lambda f, t: (
@@ -349,6 +335,7 @@ RULES: tuple[Rule, ...] = (
             & f.exact_year
             & f.same_page
             & f.same_range_end
+            & ~f.supplement_conflict
             & ~f.venue_conflict
         ),
         UNLESS_SAME_IDENTIFIER,
