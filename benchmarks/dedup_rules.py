@@ -87,23 +87,42 @@ def _rules_and_vetoes(features: PairFeatures, one_group: Bools) -> SetAudit:
 
 
 def table(audits: dict[str, SetAudit]) -> str:
-    """Rows: rules, vetoes, the chain check; columns: sets (decided/wrong, rules +alone)."""
+    """Rows: rules, vetoes, the cluster check; columns: sets."""
     names = list(audits)
     width = max(14, *(len(n) for n in names))
+    labels = [f"rule: {r.name}" for r in RULES] + [f"veto: {v.name}" for v in VETOES] + [CHAINS]
+    label_width = max(map(len, labels))
     lines = [
-        "per rule and veto: pairs decided / of those the labels call wrong"
-        " (rules: +pairs no other rule merges)",
-        f"{'':<62} " + " ".join(f"{n[:width]:>{width}}" for n in names),
+        "per rule: pairs it merged / of those the labels call two items (+ pairs no other rule "
+        "merges)",
+        "per veto and the cluster check: pairs kept apart that a rule would merge / of those the "
+        "labels call duplicates",
+        f"{'':<{label_width}} " + " ".join(f"{n[:width]:>{width}}" for n in names),
     ]
 
     def row(label: str, counts: list[Count]) -> str:
-        cells = []
-        for c in counts:
-            text = f"{c.decided}/{c.wrong}" + (f" +{c.alone}" if c.alone is not None else "")
-            cells.append(f"{text:>{width}}")
-        return f"{label[:62]:<62} " + " ".join(cells)
+        cells = [
+            f"{c.decided}/{c.wrong}" + (f" +{c.alone}" if c.alone is not None else "")
+            for c in counts
+        ]
+        return f"{label:<{label_width}} " + " ".join(f"{cell:>{width}}" for cell in cells)
 
     lines += [row(f"rule: {r.name}", [audits[n].rules[r.name] for n in names]) for r in RULES]
     lines += [row(f"veto: {v.name}", [audits[n].vetoes[v.name] for n in names]) for v in VETOES]
     lines.append(row(CHAINS, [audits[n].chains for n in names]))
     return "\n".join(lines)
+
+
+def suspects(audits: dict[str, SetAudit]) -> list[str]:
+    """Rules only one set justifies (the only set where they merge a pair no other rule
+    does), and rules or vetoes the labels call wrong anywhere."""
+    lines = []
+    for rule in RULES:
+        counts = {name: a.rules[rule.name] for name, a in audits.items()}
+        justified = [name for name, c in counts.items() if c.alone]
+        if len(justified) == 1:
+            lines.append(f"suspect: rule '{rule.name}' is justified by {justified[0]} alone")
+        wrong = [name for name, c in counts.items() if c.wrong]
+        if wrong:
+            lines.append(f"FALSE MERGE: rule '{rule.name}' on {', '.join(wrong)}")
+    return lines

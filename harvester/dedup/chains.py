@@ -57,7 +57,8 @@ def consistent(
         for group in groups.values()
         if len(group) > 2
         for a, b in combinations(sorted(group), 2)
-        if a not in clusters or b not in clusters  # pairs of old members were checked
+        # Members of one existing cluster were checked when they joined it.
+        if a not in clusters or b not in clusters or clusters[a] != clusters[b]
     ]
     apart = _conflicts(con, to_check, settings)
     if not apart:

@@ -172,11 +172,12 @@ _STATUS_NOTE = re.compile(
 # a chemical label) stays.
 _TRAILING_LABEL = re.compile(r"\s*[-:]?\s*\[(?:[A-Za-z]+(?: [A-Za-z]+)?|\d{1,3})\]\s*\.?$")
 # A correction notice cites the article it corrects after its title: "(vol 360, pg 542,
-# 2009)" (Web of Science) or "(New England Journal of Medicine (2009) 360 (542-544))" (Embase).
+# 2009)" (Web of Science) or "(New England Journal of Medicine (2009) 360 (542-544))" and
+# "(Scientific reports (2024) 14 1 DOI: 10.1038/...)" (Embase).
 _CORRECTION_CITATION = re.compile(
     r"\s*\((?:vol\.? \d+[, ]+(?:(?:pg|p)\.? ?)?[a-z]?\d+[, ]+(?:1[89]|20)\d\d"
-    r"|[A-Z][^()]{2,200} \((?:1[89]|20)\d\d\) \d+[^()]{0,20}\([^()]*\d[^()]*\)"
-    r"(?:,? ?doi:? ?[^()\s]+)?)\)\s*\.?$",
+    r"|[A-Z][^()]{2,200} \((?:1[89]|20)\d\d\) \d+[^()]{0,20}"
+    r"(?:\([^()]*\d[^()]*\)(?:,? ?doi:? ?[^()\s]+)?|doi:? ?[^()\s]+))\)\s*\.?$",
     re.IGNORECASE,
 )
 # An original-language note after the English title: "Cerebral protection. German".
