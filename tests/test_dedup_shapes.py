@@ -216,6 +216,10 @@ def test_particles_and_transliterations_make_one_family_name() -> None:
             "Effect of drug X on blood pressure in rats",
         ),
         ('""Watchful waiting"" in prostate cancer', '"Watchful waiting" in prostate cancer'),
+        (
+            "Effect of drug X on blood pressure in rats (Japanese text)",
+            "Effect of drug X on blood pressure in rats",
+        ),
     ],
 )
 def test_title_shapes_give_the_title_key(title: str, same_as: str) -> None:

@@ -151,7 +151,7 @@ _TITLE_NOTE = re.compile(
     r"(?:english|german|french|japanese|polish|chinese|spanish|russian|italian|portuguese|"
     r"dutch|korean|turkish|hungarian|czech|danish|swedish|norwegian|finnish|hebrew|greek|"
     r"croatian|serbian|slovak|romanian|bulgarian|ukrainian|persian|arabic|lithuanian|"
-    r"indonesian|malay|thai|vietnamese)(?: abstract)?)[\])]\.?",
+    r"indonesian|malay|thai|vietnamese)(?: abstract| text)?)[\])]\.?",
     re.IGNORECASE,
 )
 # MEDLINE's notes about other records run to the end of the title, may hold brackets of their

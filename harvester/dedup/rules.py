@@ -142,6 +142,30 @@ VETOES: tuple[Veto, ...] = (
         ),
     ),
     Veto(
+        "two abstracts with other titles",
+        "abstracts of one meeting or supplement with other titles and no shared page are two, "
+        "however alike their titles and authors",
+        lambda f, t: (
+            (f.both_conference | (f.in_supplement_a & f.in_supplement_b))
+            & (f.title < t["title"])
+            & ~f.title_affix
+            & ~f.same_page
+        ),
+        MappingProxyType({"title": SAME_TITLE}),
+    ),
+    Veto(
+        "a supplement's abstract and a later article",
+        "an abstract in a supplement (no page range) and a record outside one, a year apart, "
+        "are the abstract and the article that followed it",
+        lambda f, t: (
+            (
+                (f.in_supplement_a & f.no_range_a & ~f.in_supplement_b)
+                | (f.in_supplement_b & f.no_range_b & ~f.in_supplement_a)
+            )
+            & (f.year_gap >= 1)
+        ),
+    ),
+    Veto(
         "a generic title elsewhere",
         '"Editorial" or "Reply" on another page, or by other authors, is another item',
         lambda f, t: f.generic & ~(f.same_location & f.authors_agree),
@@ -173,6 +197,8 @@ UNLESS_SAME_IDENTIFIER = (
     "years apart",
     "a meeting abstract and a journal article",
     "one abstract at two meetings",
+    "two abstracts with other titles",
+    "a supplement's abstract and a later article",
     "a generic title elsewhere",
     "no title",
 )
