@@ -403,7 +403,7 @@ def page_range(pages: str | None) -> tuple[str | None, str | None]:
     """
     if not pages:
         return None, None
-    text = pages.strip()
+    text = _PP.sub("", pages.strip())  # "pp 45-67", "pp xiii-xv"
     roman = _ROMAN_PAGES.match(text)
     if roman:
         # Front matter ("xiii-xv"). The leading 0 keeps the numeral whole where page keys
@@ -417,7 +417,7 @@ def page_range(pages: str | None) -> tuple[str | None, str | None]:
     if day_first and day_first.group(2).lower() in _MONTHS:
         # "08-Sep": the day keeps the zero a date has; the page has none.
         text = f"{int(day_first.group(1))}-{_MONTHS[day_first.group(2).lower()]}"
-    found = _PAGE.findall(_PP.sub("", text))
+    found = _PAGE.findall(text)
     if not found or len(found[0]) > 8:
         return None, None
     first = found[0].lower()

@@ -86,6 +86,13 @@ def test_an_ovid_packed_record_is_keyed_like_its_fields_written_apart() -> None:
     )
 
 
+def test_a_cochrane_number_packed_into_the_source_field_is_read() -> None:
+    packed = keys(
+        venue="Cochrane database of systematic reviews (Online).9 () ()(pp CD009194) 2012."
+    )
+    assert packed["doi_alias"] == keys(doi="10.1002/14651858.CD009194.pub2")["doi_alias"]
+
+
 def test_a_meeting_abstract_names_its_meeting_and_is_a_conference_record() -> None:
     found = keys(venue="Neurology. Conference: 68th Annual Meeting of the AAN. Canada.")
     assert found["venue"] == venue_key("Neurology")

@@ -95,7 +95,8 @@ def _cochrane_number(work: Work) -> str | None:
     """A Cochrane review cited without its DOI still carries its CD number (pages field)."""
     if "cochrane" not in (work.venue or "").lower():
         return None
-    for field in (work.pages, work.volume, work.issue, work.url):
+    # Ovid packs the pages (and the CD number) into the journal field: read it too.
+    for field in (work.pages, work.volume, work.issue, work.url, work.venue):
         found = _CD_NUMBER.search(field or "")
         if found:
             return f"cochrane {found.group(0).lower()}"

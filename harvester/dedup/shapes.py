@@ -56,10 +56,11 @@ _TAIL = re.compile(
     r"(?P<volume>\d{1,5}[A-Za-z]?)"
     r"(?P<supplement>\s+Suppl(?:ement)?\.?\s*\d*)?"
     r"\s*(?:\((?P<issue>[^()]*)\))?"
-    r"\s*(?:\(\s*\))?"
+    r"(?:\s*\(\s*\))*"
     r"\s*(?:\((?P<pages>[^()]*)\)|:\s*(?P<colon_pages>[^,()]+))?"
     r",?\s*(?P<year>(?:1[5-9]|20)\d\d)?(?:\s+[A-Za-z]{3,9}(?:\s+\d{1,2})?)?\s*\.?\s*$"
 )
+_PP_GROUP = re.compile(r"\(pp\.?\s*([^()]+)\)", re.IGNORECASE)
 # Where the name ends and the citation begins: a period, then the volume.
 _TAIL_START = re.compile(r"\.\s*(?=\d)")
 
@@ -108,7 +109,14 @@ def unpack_source(venue: str | None) -> PackedSource | None:
     if not (dated or conference or tail):
         return None
     if tail is None:
-        return PackedSource(name.strip(" ."), _strip(meeting), year=date_year)
+        pages: str | None = None
+        if dated and not conference:
+            # A tail in no shape we know: the name still ends where the numbers begin, and
+            # "(pp ...)" still holds the pages.
+            name = _TAIL_START.split(name, maxsplit=1)[0]
+            found = _PP_GROUP.search(text)
+            pages = found.group(1) if found else None
+        return PackedSource(name.strip(" ."), _strip(meeting), pages=_strip(pages), year=date_year)
     issue = tail.group("issue")
     supplement = tail.group("supplement")
     if supplement:
