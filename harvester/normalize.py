@@ -60,7 +60,8 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NAME_JUNK = re.compile(r"[;<>]")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _GLUED_INITIALS = re.compile(r"^(.*[a-z])((?:[A-Z]\.-?){1,4}|[A-Z]{1,3})$")
-_PARTICLES = {
+# Particles of family names ("van der Berg", "de Souza", "bin Ahmad").
+NAME_PARTICLES = {
     "van",
     "von",
     "der",
@@ -72,8 +73,11 @@ _PARTICLES = {
     "das",
     "dos",
     "du",
+    "di",
     "la",
     "le",
+    "vom",
+    "zu",
     "ter",
     "ten",
     "bin",
@@ -225,7 +229,7 @@ def normalize_author(name: str | None) -> str | None:
             split -= 1
         return f"{' '.join(tokens[:split])}, {' '.join(tokens[split:])}"
     split = len(tokens) - 1
-    while split > 1 and tokens[split - 1].lower() in _PARTICLES:
+    while split > 1 and tokens[split - 1].lower() in NAME_PARTICLES:
         split -= 1
     return f"{' '.join(tokens[split:])}, {' '.join(tokens[:split])}"
 
@@ -301,7 +305,7 @@ def _family_first(name: str) -> str | None:
         return normalize_author(name)
     # One word, with the particles before it ("Van Kampen V", "Al Mudhafar A. M.").
     split = 1
-    while split < len(tokens) - 1 and tokens[split - 1].lower() in _PARTICLES:
+    while split < len(tokens) - 1 and tokens[split - 1].lower() in NAME_PARTICLES:
         split += 1
     return normalize_author(f"{' '.join(tokens[:split])}, {' '.join(tokens[split:])}")
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 from harvester.dedup.kinds import category, is_generic, part_number, record_kind
 from harvester.dedup.shapes import citation, spreadsheet_damage
 from harvester.normalize import (
+    NAME_PARTICLES,
     fold,
     normalize_doi,
     page_range,
@@ -359,7 +360,7 @@ def _name_key(name: str) -> str:
             joined[-1] += word
         else:
             joined.append(word)
-        after_particle = word in _PARTICLES
+        after_particle = word in NAME_PARTICLES
     return " ".join(joined)
 
 
@@ -368,9 +369,9 @@ def _bare_name_key(name: str) -> str:
     """The family name without its particles ("Van der Berg" meets "Berg A. B. V.", the
     particle moved behind the initials); "" when it has none."""
     words = _name_words(name)
-    if len(words) < 2 or words[0] not in _PARTICLES:
+    if len(words) < 2 or words[0] not in NAME_PARTICLES:
         return ""
-    while len(words) > 1 and words[0] in _PARTICLES:
+    while len(words) > 1 and words[0] in NAME_PARTICLES:
         words = words[1:]
     return " ".join(words)
 
@@ -383,32 +384,6 @@ def _name_words(name: str) -> list[str]:
     return [_TRANSLITERATED.sub(_spelling, word) for word in key.split(" ")]
 
 
-# Particles before a family name that databases keep, drop or move behind the initials.
-_PARTICLES = frozenset(
-    (
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "da",
-        "das",
-        "dos",
-        "du",
-        "di",
-        "la",
-        "le",
-        "ter",
-        "ten",
-        "vom",
-        "zu",
-        "al",
-        "el",
-        "st",
-    )
-)
 # Russian endings transliterated several ways (-ii, -iy, -ij, -yi, -y), and German umlauts
 # written out (ue, oe, ae) or folded (u, o, a).
 _TRANSLITERATED = re.compile(r"(?:ii|iy|ij|yi|yj|yy)$|(?<=[a-z])([aou])e")

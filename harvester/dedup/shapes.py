@@ -139,8 +139,8 @@ def _strip(value: str | None) -> str | None:
 # --- volume, issue, supplement, pages --------------------------------------------------------
 
 _SUPPLEMENT = re.compile(r"\b(?:suppl(?:ement)?|supp|sup)\b\.?\s*(\d*)", re.IGNORECASE)
-# "S1" alone in an issue field is supplement 1.
 _SUPPLEMENT_JOURNAL = re.compile(r"\bsuppl(?:ement|ements|ementum)?\b\.?", re.IGNORECASE)
+# "S1" alone in an issue field is supplement 1.
 _S_ISSUE = re.compile(r"^\s*S(\d{1,3})\s*$", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\s*\(?\s*(\d{1,5})\b")
 _ANY_NUMBER = re.compile(r"(\d{1,5})")
