@@ -101,6 +101,12 @@ def test_a_meeting_abstract_names_its_meeting_and_is_a_conference_record() -> No
     assert found["meeting_numbers"] == "68"
 
 
+def test_a_meeting_abstract_by_its_publication_type() -> None:
+    # An Ovid or Web of Science reader that keeps the journal alone still gives the type.
+    for kind in ("Conference Abstract", "Meeting Abstract"):
+        assert keys(type=kind.lower(), venue="BMC Proceedings")["category"] == "conference"
+
+
 def test_a_journal_abbreviated_without_spaces_meets_its_full_name() -> None:
     assert venue_key("J.Exp.Biol.Med.") == venue_key("Journal of Experimental Biology and Medicine")
 

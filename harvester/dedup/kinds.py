@@ -173,7 +173,20 @@ _CONFERENCE_VENUE = re.compile(
     r"proceedings|colloquium|convention)\b"
 )
 _JOURNAL_PROCEEDINGS = re.compile(r"national academy|royal society|mayo clin|proc natl")
-_CONFERENCE_TYPES = {"inproceedings", "conference", "proceedings-article", "cpaper", "abst"}
+# Publication types databases give meeting records: BibTeX, Crossref and RIS names, Embase's
+# "Conference Abstract" and Web of Science's "Meeting Abstract".
+_CONFERENCE_TYPES = {
+    "inproceedings",
+    "conference",
+    "proceedings-article",
+    "cpaper",
+    "abst",
+    "conference abstract",
+    "conference paper",
+    "conference review",
+    "meeting abstract",
+    "proceedings paper",
+}
 _JOURNAL_TYPES = {"article", "journal-article", "jour", "review", "letter", "editorial"}
 _BOOK_TYPES = {"book", "inbook", "incollection", "book-chapter", "chap", "monograph"}
 _THESIS_TYPES = {"phdthesis", "mastersthesis", "thesis", "dissertation", "thes"}
