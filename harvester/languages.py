@@ -58,12 +58,16 @@ LANGUAGE_CODES = {
 # other list: "Pelayanan terpadu satu pintu dan kualitas layanan publik di kota" -> "id".
 STOPWORDS = {
     "en": frozenset(
-        "the of and in to for with on by from an is are was were this that these at as its "
-        "their using between among into study analysis".split()
+        str.split(
+            "the of and in to for with on by from an is are was were this that these at as its "
+            "their using between among into study analysis"
+        )
     ),
     "id": frozenset(
-        "yang dan di dari dengan untuk pada dalam ini itu terhadap sebagai atau oleh ke "
-        "tidak adalah serta akan kepada bagi melalui studi analisis pengaruh kabupaten kota".split()
+        str.split(
+            "yang dan di dari dengan untuk pada dalam ini itu terhadap sebagai atau oleh ke "
+            "tidak adalah serta akan kepada bagi melalui studi analisis pengaruh kabupaten kota"
+        )
     ),
 }
 MIN_HITS = 2

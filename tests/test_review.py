@@ -65,7 +65,7 @@ connector = "crosref"
 """,
     )
     found = problems(path)
-    known = ", ".join(connectors())
+    known = ", ".join(sorted([*connectors(), "files"]))
     expected = [
         "line 3: review.schedule: must be daily, weekly, monthly or a 5-field cron line",
         "line 4: review.colour: unknown key",
