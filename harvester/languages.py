@@ -167,6 +167,12 @@ def for_screening(record: Mapping[str, Any], prefer: str | None) -> dict[str, An
     return out
 
 
+def screened(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The record ordered for screening: as given when `for_screening` ordered it already, else
+    in the record's own order."""
+    return record if "title_language" in record else for_screening(record, None)
+
+
 def others(record: Mapping[str, Any], kind: str) -> list[Text]:
     """The titles or abstracts beside the one shown first (after `for_screening`)."""
     return [as_text(t) for t in (record.get(f"{kind}s") or [])[1:]]
