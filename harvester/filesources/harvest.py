@@ -180,8 +180,8 @@ def describe_import(entry: FileImport, new: int) -> str:
     line = f"{entry.path}{where}: {entry.records:,} records, {new:,} new"
     if entry.supersedes:
         line += (
-            f"; replaces the earlier version of this file: {entry.added:,} records added, "
-            f"{entry.dropped:,} dropped"
+            f"; replaces the earlier version of this file: records added {entry.added:,}, "
+            f"dropped {entry.dropped:,}"
         )
     return line
 

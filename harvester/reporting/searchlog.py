@@ -126,7 +126,7 @@ def _file_search(found: FileImport) -> list[str]:
     if found.supersedes:
         lines.append(
             f"- **Replaces** the earlier version of this file ({found.supersedes[:12]}): "
-            f"{found.added:,} records added, {found.dropped:,} dropped"
+            f"records added {found.added:,}, dropped {found.dropped:,}"
         )
     if found.flag:
         lines.append(f"- **Flag:** {found.flag}")
