@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import rispy
 
 from harvester.replay import ReplayServer
 from harvester.store import open_store
-from tests.conftest import FIXTURES, REPLAY, run_cli, write_review
+from tests.conftest import FIXTURES, REPLAY, ROOT, run_cli, write_review
 
 FILES = FIXTURES / "filesource"
 SEARCHES = """
@@ -225,3 +226,36 @@ def test_bad_exports_are_one_line_each_and_the_rest_is_imported(tmp_path: Path) 
     again = run_cli("run", review, "--db", db)
     assert again.stdout.count("error: ") == 3
     assert "0 new since the previous snapshot" in again.stdout
+
+
+def test_garuda_results_collected_by_hand_in_the_template(tmp_path: Path) -> None:
+    """docs/sources/garuda.md's second route: Garuda's search results copied into its CSV
+    template, imported as a file source, exported for screening."""
+    template = (ROOT / "docs" / "sources" / "garuda-template.csv").read_text(encoding="utf-8")
+    filled = (FILES / "garuda-2024-05-07.csv").read_text(encoding="utf-8")
+    assert filled.splitlines()[0] == template.strip()
+    (tmp_path / "garuda").mkdir()
+    shutil.copy(FILES / "garuda-2024-05-07.csv", tmp_path / "garuda")
+    review = tmp_path / "review.toml"
+    review.write_text(
+        '[review]\nid = "g"\n[query]\ntext = \'"pelayanan terpadu" OR perizinan\'\n'
+        '[[sources]]\nconnector = "files"\nname = "garuda"\npath = "garuda/*.csv"\n'
+        'database = "Garuda"\n'
+        '[[sources.searches]]\nfile = "garuda/garuda-2024-05-07.csv"\ndate = 2024-05-07\n'
+        'query = "perizinan online (search page, sorted by relevance)"\nhits = 2\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "store.duckdb"
+    run = run_cli("run", review, "--db", db)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "garuda: garuda/garuda-2024-05-07.csv (Garuda): 2 records, 2 new" in run.stdout
+    out = tmp_path / "garuda.ris"
+    assert run_cli("export", review, "--db", db, "--format", "ris", "--out", out).returncode == 0
+    entries = {e["title"]: e for e in rispy.loads(out.read_text(encoding="utf-8"))}
+    batam = entries["Efektivitas Online Single Submission dalam Perizinan Berusaha di Kota Batam"]
+    assert batam["authors"] == ["Siregar, Maya", "Hasibuan, Roni"]
+    assert (batam["secondary_title"], batam["year"]) == ("Jurnal Dialektika Publik", "2022")
+    assert (batam["volume"], batam["number"], batam["start_page"]) == ("7", "1", "1")
+    assert batam["doi"] == "10.1234/jdp.v7i1.4410"
+    sleman = entries["Inovasi Pelayanan Perizinan Melalui Mal Pelayanan Publik di Kabupaten Sleman"]
+    assert sleman["urls"] == ["https://garuda.kemdiktisaintek.go.id/documents/detail/2345678"]

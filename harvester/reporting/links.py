@@ -41,7 +41,7 @@ def cluster_links(store: Store, homes: Mapping[str, str]) -> list[LinkRow]:
     """Links among the clusters in `homes` (work id -> cluster id)."""
     rows: list[LinkRow] = []
     for work_a, work_b, kind_a, kind_b in store.rows(
-        """SELECT p.work_a, p.work_b, ka.kind, kb.kind FROM match_pairs p
+        """SELECT p.work_a, p.work_b, ka.category, kb.category FROM match_pairs p
            LEFT JOIN dedup_keys ka ON ka.work_id = p.work_a
            LEFT JOIN dedup_keys kb ON kb.work_id = p.work_b
            WHERE p.linked"""
