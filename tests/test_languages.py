@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 import bibtexparser
@@ -14,15 +13,10 @@ import pytest
 import rispy
 
 from connectors.oai_pmh import OaiPmh
-from harvester.dedup import update_clusters
 from harvester.languages import guess_language, language_code, screening_order
-from harvester.review import load_review
-from harvester.snapshot import create_snapshot
 from harvester.store import open_store
-from harvester.store.records import RawRecord, write_page
-from harvester.store.runs import start_run
 from harvester.work import Text, Work
-from tests.conftest import run_cli
+from tests.conftest import publish_snapshot, run_cli
 from tests.test_oai_pmh import BILINGUAL, ojs_record
 
 ID_TITLE = "Pelayanan Perizinan Terpadu Satu Pintu di Kabupaten Sleman"
@@ -69,25 +63,10 @@ def test_an_ojs_record_keeps_both_abstracts_with_their_languages() -> None:
 def bilingual_store(tmp_path: Path) -> tuple[Path, Path]:
     """A store whose one snapshot holds the bilingual OJS article, and its review file."""
     (work,) = OaiPmh().parse(ojs_record(*BILINGUAL, "<dc:language>ind</dc:language>"))
-    work = replace(work, source="sawala", source_id="929")
     review = tmp_path / "review.toml"
     write_language(review, "en")
     db = tmp_path / "store.duckdb"
-    now = datetime(2024, 5, 1)
-    with open_store(db) as store:
-        run_id = start_run(store, "bi", now, False)
-        with store.transaction() as con:
-            write_page(
-                con,
-                run_id=run_id,
-                review_id="bi",
-                source="sawala",
-                connector="oai_pmh",
-                records=[RawRecord(work.source_id, "{}", work)],
-                now=now,
-            )
-        update_clusters(store, run_id=run_id, now=now)
-        create_snapshot(store, load_review(review), run_id=run_id, now=now)
+    publish_snapshot(db, review, [replace(work, source="sawala", source_id="929")])
     return review, db
 
 
@@ -172,22 +151,9 @@ def test_a_cluster_gathers_the_titles_of_all_its_members(tmp_path: Path) -> None
     works = [replace(ojs, source="sawala", source_id="929", doi=doi), crossref]
     review = tmp_path / "review.toml"
     write_language(review, "en")
-    now = datetime(2024, 5, 1)
-    with open_store(tmp_path / "store.duckdb") as store:
-        run_id = start_run(store, "bi", now, False)
-        with store.transaction() as con:
-            for work in works:
-                write_page(
-                    con,
-                    run_id=run_id,
-                    review_id="bi",
-                    source=work.source,
-                    connector=work.source,
-                    records=[RawRecord(work.source_id, "{}", work)],
-                    now=now,
-                )
-        update_clusters(store, run_id=run_id, now=now)
-        summary = create_snapshot(store, load_review(review), run_id=run_id, now=now)
-        (record,) = [r[0] for r in store.rows("SELECT record FROM snapshot_members")]
-    assert summary.clusters == 1
+    db = tmp_path / "store.duckdb"
+    publish_snapshot(db, review, works)
+    with open_store(db, read_only=True) as store:
+        records = [r[0] for r in store.rows("SELECT record FROM snapshot_members")]
+    (record,) = records  # one cluster
     assert ID_TITLE in record and EN_TITLE in record and ID_ABSTRACT in record

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from pathlib import Path
 
-from harvester.dedup import update_clusters
 from harvester.reporting.links import Link, snapshot_links
-from harvester.review import load_review
-from harvester.snapshot import create_snapshot
 from harvester.store import open_store
-from harvester.store.records import RawRecord, write_page
-from harvester.store.runs import start_run
 from harvester.work import Work
-from tests.conftest import run_cli
+from tests.conftest import publish_snapshot, run_cli
 
 TITLE = "Digital licensing services in Indonesian regencies: a panel study"
 AUTHORS = ("Wibowo, Agus", "Rahmawati, Sri")
@@ -65,22 +59,8 @@ def linked_snapshot(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
         encoding="utf-8",
     )
     db = tmp_path / "store.duckdb"
-    now = datetime(2024, 5, 1)
-    with open_store(db) as store:
-        run_id = start_run(store, "l", now, False)
-        with store.transaction() as con:
-            records = [RawRecord(w.source_id, "{}", w) for w in WORKS]
-            write_page(
-                con,
-                run_id=run_id,
-                review_id="l",
-                source="src",
-                connector="x",
-                records=records,
-                now=now,
-            )
-        update_clusters(store, run_id=run_id, now=now)
-        create_snapshot(store, load_review(review), run_id=run_id, now=now)
+    publish_snapshot(db, review, WORKS)
+    with open_store(db, read_only=True) as store:
         clusters = dict(store.rows("SELECT work_id, cluster_id FROM cluster_members"))
     return review, db, {w.source_id: clusters[w.key] for w in WORKS}
 
