@@ -72,7 +72,8 @@ def canonical_record(members: list[dict[str, Any]]) -> dict[str, Any]:
                 best[key] = other[key]
     for kind in ("title", "abstract"):
         texts = merge_texts(*(record_texts(m, kind) for m in ranked))
-        best[f"{kind}s"] = [t.to_dict() for t in texts]
+        # One text is already the record's title or abstract: listed only when there are more.
+        best[f"{kind}s"] = [t.to_dict() for t in texts] if len(texts) > 1 else []
     return best
 
 
