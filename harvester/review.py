@@ -13,6 +13,9 @@
     [[sources]]
     connector = "crossref"           # see `harvester connectors list`
 
+    [notify]                         # optional: alerts from `harvester serve` (notify/config.py)
+    webhook = "https://chat.example.org/hooks/abc"
+
 A problem is reported as "FILE: line N: key: what is wrong".
 """
 
@@ -28,6 +31,7 @@ from typing import Any
 
 from harvester.connector import Connector
 from harvester.errors import ConfigError, UnknownConnectorError
+from harvester.notify.config import NotifyConfig, parse_notify
 from harvester.query import Query
 from harvester.query.location import value_positions
 from harvester.query.parser import QuerySyntaxError, parse
@@ -74,6 +78,7 @@ class Review:
     contact: str | None = None
     schedule: str = "weekly"
     overlap_days: int = DEFAULT_OVERLAP_DAYS
+    notify: NotifyConfig | None = None
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -156,8 +161,8 @@ def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
 def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
     problems = _Problems(file, text)
     for key in data:
-        if key not in {"review", "query", "sources"}:
-            problems.add(key, "unknown section; expected [review], [query], [[sources]]")
+        if key not in {"review", "query", "sources", "notify"}:
+            problems.add(key, "unknown section; expected [review], [query], [[sources]], [notify]")
     meta = _table(data, "review", problems)
     query_table = _table(data, "query", problems)
     for key in meta.keys() - REVIEW_KEYS:
@@ -187,6 +192,9 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
 
     query = _query(query_table, problems)
     sources = _sources(data.get("sources"), problems, query)
+    notify, notify_problems = parse_notify(data.get("notify"))
+    for key, message in notify_problems:
+        problems.add(key, message, "notify")
     problems.raise_if_any()
     return Review(
         id=str(review_id),
@@ -197,6 +205,7 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
         contact=contact,
         schedule=str(schedule),
         overlap_days=int(overlap),
+        notify=notify,
     )
 
 
