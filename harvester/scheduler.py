@@ -62,7 +62,7 @@ def first_entry(
 ) -> Entry:
     """A review the scheduler has not planned yet (new, or its schedule changed)."""
     cron = cron_line(schedule)
-    due = now if last_success is None else min(now, next_slot(cron, last_success))
+    due = now if last_success is None else next_slot(cron, last_success)
     return Entry(review_id, cron, due)
 
 

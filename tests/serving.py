@@ -27,7 +27,17 @@ class Served:
         full_env = {**os.environ, **(env or {})}
         full_env.pop("HARVESTER_DB", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "harvester", "serve", *map(str, args), "--port", "0", "--jitter", "0"],
+            [
+                sys.executable,
+                "-m",
+                "harvester",
+                "serve",
+                *map(str, args),
+                "--port",
+                "0",
+                "--jitter",
+                "0",
+            ],
             cwd=ROOT,
             env=full_env,
             stdout=subprocess.PIPE,
@@ -63,7 +73,9 @@ class Served:
         return False
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers or {})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", headers=headers or {}
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, response.read()
@@ -92,7 +104,9 @@ class Served:
             self.process.wait(10)
 
 
-def demo_review(folder: Path, review_id: str, base_url: str, *, schedule: str = "* * * * *", extra: str = "") -> Path:
+def demo_review(
+    folder: Path, review_id: str, base_url: str, *, schedule: str = "* * * * *", extra: str = ""
+) -> Path:
     """The demo review (config/reviews/demo.toml) under another id, answered by `base_url`."""
     text = (ROOT / "config" / "reviews" / "demo.toml").read_text(encoding="utf-8")
     text = text.replace('id = "demo"', f'id = "{review_id}"')

@@ -4,6 +4,7 @@ next start finishes the work, and API keys appear nowhere."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 from datetime import datetime, timedelta
@@ -20,7 +21,9 @@ from tests.serving import Served, demo_review
 
 def snapshots_of(db: Path) -> dict[str, int]:
     with duckdb.connect(str(db), read_only=True) as con:
-        return dict(con.execute("SELECT review_id, count(*) FROM snapshots GROUP BY ALL").fetchall())
+        return dict(
+            con.execute("SELECT review_id, count(*) FROM snapshots GROUP BY ALL").fetchall()
+        )
 
 
 def test_three_reviews_due_together_each_get_a_snapshot(tmp_path: Path) -> None:
@@ -42,8 +45,10 @@ def test_three_reviews_due_together_each_get_a_snapshot(tmp_path: Path) -> None:
     assert "Traceback" not in served.log
     # One after another: no two runs of the service overlapped.
     with duckdb.connect(str(db), read_only=True) as con:
-        spans = con.execute("SELECT started_at, finished_at FROM runs ORDER BY started_at").fetchall()
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+        spans = con.execute(
+            "SELECT started_at, finished_at FROM runs ORDER BY started_at"
+        ).fetchall()
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert snapshots_of(db) == {"alpha": 1, "beta": 1, "gamma": 1}
 
 
