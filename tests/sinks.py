@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import socketserver
 import threading
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -45,7 +45,7 @@ class SmtpSink:
                         body = b""
                         while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                             body += chunk[1:] if chunk.startswith(b"..") else chunk
-                        sink.messages.append(message_from_bytes(body))
+                        sink.messages.append(message_from_bytes(body, policy=policy.default))
                         sink.envelopes.append((sender, recipients))
                         self.reply("250 queued")
                     else:

@@ -106,8 +106,11 @@ def _members(store: Store, snapshot_id: int | None) -> dict[str, dict[str, Any]]
     }
 
 
+def _by_title(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(records, key=lambda r: str(r.get("title") or "").lower())
+
+
 def _listing(records: list[dict[str, Any]]) -> list[str]:
-    records = sorted(records, key=lambda r: str(r.get("title") or "").lower())
     lines = [
         f"- {r.get('title') or '(no title)'}"
         + (f" ({r['year']})" if r.get("year") else "")
@@ -126,12 +129,14 @@ def snapshot_alerts(store: Store, review_id: str, title: str, snapshot_id: int) 
         [review_id, snapshot_id],
     )
     now, before = _members(store, snapshot_id), _members(store, previous)
-    added = [now[c] for c in sorted(now.keys() - before.keys())]
-    retracted = [
-        record
-        for cluster, record in sorted(now.items())
-        if record.get("retracted") and not (before.get(cluster) or {}).get("retracted")
-    ]
+    added = _by_title([now[c] for c in now.keys() - before.keys()])
+    retracted = _by_title(
+        [
+            record
+            for cluster, record in now.items()
+            if record.get("retracted") and not (before.get(cluster) or {}).get("retracted")
+        ]
+    )
     alerts = []
     if added:
         alerts.append(
