@@ -17,6 +17,7 @@ from typing import Any
 
 from tests.conftest import ROOT
 
+FAST = ("--port", "0", "--jitter", "0")  # any free port; scheduled runs start on the minute
 _PORT = re.compile(r"status page on http://[^:]+:(\d+)/")
 
 
@@ -27,17 +28,7 @@ class Served:
         full_env = {**os.environ, **(env or {})}
         full_env.pop("HARVESTER_DB", None)
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "harvester",
-                "serve",
-                *map(str, args),
-                "--port",
-                "0",
-                "--jitter",
-                "0",
-            ],
+            [sys.executable, "-m", "harvester", "serve", *map(str, args), *FAST],
             cwd=ROOT,
             env=full_env,
             stdout=subprocess.PIPE,

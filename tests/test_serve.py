@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import shutil
 import signal
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from harvester.replay import ReplayServer, Route, load_routes
 from harvester.runner import now_utc
 from harvester.store import open_store
-from tests.conftest import REPLAY, run_at
-from tests.serving import Served, demo_review
+from tests.conftest import REPLAY, ROOT, run_at
+from tests.serving import FAST, Served, demo_review
 
 
 def snapshots_of(db: Path) -> dict[str, int]:
@@ -184,3 +190,62 @@ def test_api_keys_appear_nowhere(tmp_path: Path) -> None:
         for table in tables:
             dump = con.execute(f"SELECT CAST(list(t) AS VARCHAR) FROM {table} t").fetchone()
             assert KEY not in str(dump), table
+
+
+def _unshare_works() -> bool:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "--pid", "--fork", "true"], capture_output=True, timeout=10)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _unshare_works(), reason="needs root and unshare for a PID namespace")
+def test_works_as_pid_1(tmp_path: Path) -> None:
+    """As PID 1 (a container without an init), SIGTERM still stops the service cleanly."""
+    with ReplayServer(REPLAY / "demo") as replay:
+        review = demo_review(tmp_path / "reviews", "init", replay.url)
+        process = subprocess.Popen(
+            [
+                "unshare",
+                "--pid",
+                "--fork",
+                "--kill-child",
+                sys.executable,
+                "-m",
+                "harvester",
+                "serve",
+                str(review),
+                "--db",
+                str(tmp_path / "s.duckdb"),
+                "--log-format",
+                "json",
+                *FAST,
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            started = next(
+                r for line in process.stdout if (r := json.loads(line)).get("event") == "started"
+            )
+            assert started["pid"] == 1
+            lines = []
+            for line in process.stdout:
+                lines.append(json.loads(line))
+                if lines[-1].get("event") == "run_finished":
+                    break
+            # Signal PID 1 of the namespace from outside it, as `docker stop` does.
+            (child,) = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+            begun = time.monotonic()
+            os.kill(int(child), signal.SIGTERM)
+            code = process.wait(30)
+            seconds = time.monotonic() - begun
+            rest = [json.loads(line) for line in process.stdout]
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert code == 0 and seconds < 10
+    assert [r["event"] for r in rest if r.get("event") == "shutdown"] == ["shutdown"]

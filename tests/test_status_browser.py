@@ -27,7 +27,9 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed"
+)
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"no system Chromium at {CHROMIUM} (apt-get install chromium)"
 )
@@ -37,9 +39,9 @@ def test_follow_a_review_see_the_prisma_figure_and_download_ris(tmp_path: Path) 
     with ReplayServer(REPLAY / "demo") as replay:
         demo_review(tmp_path / "reviews", "browsed", replay.url)
         with Served(tmp_path / "reviews", "--db", tmp_path / "store.duckdb") as served:
-            assert served.wait_for(
-                lambda: served.json("/api/reviews")[0]["snapshots"] == 1, 60
-            ), served.log
+            assert served.wait_for(lambda: served.json("/api/reviews")[0]["snapshots"] == 1, 60), (
+                served.log
+            )
             clusters = served.json("/api/reviews")[0]["last_run"]["new_records"]
             with sync_api.sync_playwright() as playwright:
                 browser = playwright.chromium.launch_persistent_context(

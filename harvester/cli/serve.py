@@ -21,11 +21,20 @@ TOKEN_ENV = "HARVESTER_TOKEN"
 @click.command("serve")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address of the status page.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="HARVESTER_HOST",
+    show_envvar=True,
+    help="Address of the status page.",
+)
 @click.option(
     "--port",
     default=8080,
     show_default=True,
+    envvar="HARVESTER_PORT",
+    show_envvar=True,
     type=click.IntRange(0, 65535),
     help="Port of the status page (0: any free port).",
 )

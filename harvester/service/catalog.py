@@ -46,7 +46,11 @@ class ReviewCatalog:
         """Re-read every file added or changed since the last scan; log each change."""
         current = self.review_files()
         for gone in set(self.files) - set(current):
-            log.warning("review file %s is gone; its review is no longer scheduled", gone)
+            log.warning(
+                "review file %s is gone; its review is no longer scheduled",
+                gone,
+                extra={"event": "review_gone", "file": str(gone)},
+            )
             del self.files[gone]
         for path in current:
             try:
@@ -67,10 +71,21 @@ class ReviewCatalog:
             review = load_review(path)
         except ConfigError as exc:
             for problem in exc.problems:
-                log.error("review file problem: %s", problem)
+                log.error(
+                    "review file problem: %s",
+                    problem,
+                    extra={"event": "review_problem", "file": str(path)},
+                )
             return ServedReview(path, known.review if known else None, tuple(exc.problems), stamp)
         verb = "re-read" if known else "serving"
-        log.info("%s review %s from %s (schedule %s)", verb, review.id, path, review.schedule)
+        log.info(
+            "%s review %s from %s (schedule %s)",
+            verb,
+            review.id,
+            path,
+            review.schedule,
+            extra={"event": "review_loaded", "review": review.id, "file": str(path)},
+        )
         return ServedReview(path, review, (), stamp)
 
     def _unique(self) -> list[ServedReview]:
