@@ -8,7 +8,7 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -17,6 +17,7 @@ import rispy
 
 from harvester.replay import ReplayServer
 from harvester.scheduler import RetryPolicy
+from harvester.service.backup import BackupPolicy, backup_if_due
 from harvester.service.catalog import ReviewCatalog
 from harvester.service.service import Service
 from harvester.service.state import DuckDBScheduleStore
@@ -212,3 +213,17 @@ def test_healthz_says_503_when_the_loop_is_not_running(served: Service) -> None:
         response = web.get("/healthz")
     assert response.status_code == 503  # this test never started the worker thread
     assert response.json()["worker"] == "stopped" and response.json()["store"] == "ok"
+
+
+def test_backups_are_whole_copies_written_between_jobs(served: Service, tmp_path: Path) -> None:
+    policy = BackupPolicy(tmp_path / "backups", every=timedelta(hours=24), keep=2)
+    for day in range(1, 4):
+        when = datetime(2026, 12, day, 3, 0)
+        assert policy.due(when)
+        backup_if_due(served.store, policy, when)
+        assert not policy.due(when + timedelta(hours=1))
+    names = [p.name for p in policy.backups()]
+    assert names == ["harvester-20261202T030000Z.duckdb", "harvester-20261203T030000Z.duckdb"]
+    with open_store(policy.backups()[-1], read_only=True) as copy:
+        assert copy.value("SELECT count(*) FROM snapshots") == 2
+        assert copy.value("SELECT count(*) FROM schedule_state") == 1

@@ -80,6 +80,12 @@ TOKEN_ENV = "HARVESTER_TOKEN"
     default=None,
     help="A TOML file with a [notify] table: alerts for every review served.",
 )
+@click.option(
+    "--backup-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Copy the store into this folder between runs, at most once a day; keeps 7 copies.",
+)
 def serve_command(
     paths: tuple[Path, ...],
     db: Path,
@@ -91,6 +97,7 @@ def serve_command(
     retries: int,
     retry_backoff: float,
     notify_file: Path | None,
+    backup_dir: Path | None,
 ) -> None:
     """Run the reviews in PATHS (review files, or folders of *.toml) on their schedules.
 
@@ -102,6 +109,7 @@ def serve_command(
     from harvester.notify.config import load_notify_file
     from harvester.registry import connector_class, connectors
     from harvester.scheduler import RetryPolicy
+    from harvester.service.backup import BackupPolicy
     from harvester.service.catalog import ReviewCatalog
     from harvester.service.logs import configure_logging
     from harvester.service.service import Service
@@ -135,7 +143,8 @@ def serve_command(
     sock = listen(host, port)
     store = open_store(db)  # migrations run here, at start
     policy = RetryPolicy(retries, timedelta(seconds=retry_backoff), timedelta(seconds=jitter))
-    service = Service(catalog, store, policy=policy, notify=notify)
+    backups = BackupPolicy(backup_dir) if backup_dir else None
+    service = Service(catalog, store, policy=policy, notify=notify, backups=backups)
     web = WebServer(create_app(service, WebConfig(token, random_secrets.token_bytes(32))), sock)
     web.start()
     shown = f"[{host}]" if ":" in host else host

@@ -25,6 +25,7 @@ import duckdb
 from harvester.notify.config import NotifyConfig
 from harvester.runner import now_utc
 from harvester.scheduler import Entry, RetryPolicy, Schedule
+from harvester.service.backup import BackupPolicy, backup_if_due
 from harvester.service.catalog import ReviewCatalog, ServedReview
 from harvester.service.queue import Job, JobQueue, MemoryQueue
 from harvester.service.state import DuckDBScheduleStore
@@ -54,12 +55,14 @@ class Service:
         policy: RetryPolicy | None = None,
         notify: list[NotifyConfig] | None = None,
         queue: JobQueue | None = None,
+        backups: BackupPolicy | None = None,
         clock: Callable[[], datetime] = now_utc,
     ) -> None:
         self.catalog = catalog
         self.store = store
         self.clock = clock
         self.queue: JobQueue = queue or MemoryQueue()
+        self.backups = backups
         self.stop = threading.Event()
         self.state = DuckDBScheduleStore(store)
         self.schedule = Schedule(self.state.entries())
@@ -206,6 +209,8 @@ class Service:
                 self.worker.run(job)
             finally:
                 self.queue.done(job)
+            if not self.stop.is_set():
+                backup_if_due(self.store, self.backups, self.clock())
 
     def serve_forever(self) -> None:
         """Tick until SIGTERM or SIGINT; then stop taking jobs and let the current one stop."""
