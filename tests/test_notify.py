@@ -119,7 +119,8 @@ def test_notify_problems_are_reported_with_file_and_line(tmp_path: Path) -> None
         tmp_path,
         "bad",
         "http://127.0.0.1:9",
-        extra='\n[notify]\nevents = ["sometimes"]\nemail_to = "team@example.org"\nsmtp_pasword = "x"\n',
+        extra='\n[notify]\nevents = ["sometimes"]\nemail_to = "team@example.org"\n'
+        'smtp_pasword = "x"\n',
     )
     with pytest.raises(ConfigError) as caught:
         load_review(review)
