@@ -63,7 +63,13 @@ def mask(text: str) -> str:
             text = text.replace(value, MASK)
     text = _USERINFO.sub(rf"\1{MASK}@", text)
     text = _HEADER.sub(lambda m: m.group(1) + MASK, text)
-    return _PARAMETER.sub(lambda m: m.group(1) + MASK, text)
+    return _PARAMETER.sub(_masked_parameter, text)
+
+
+def _masked_parameter(match: re.Match[str]) -> str:
+    # A value already masked (and URL-encoded as %2A%2A%2A) is left as it was written.
+    value = match.group(2)
+    return match.group(0) if value.replace("%2A", "*") == MASK else match.group(1) + MASK
 
 
 def mask_optional(text: str | None) -> str | None:

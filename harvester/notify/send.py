@@ -6,14 +6,14 @@ limits or retries to share with the connectors' HTTP seam), and it follows no re
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
 import smtplib
 import ssl
-import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
@@ -65,6 +65,19 @@ def send_email(smtp: SmtpConfig, alert: Alert) -> None:
         client.send_message(message)
 
 
+def _channels(config: NotifyConfig) -> list[tuple[str, Callable[[Alert], None]]]:
+    """(where, send) for each target of a config; a hook URL's path is its secret: not shown."""
+    channels: list[tuple[str, Callable[[Alert], None]]] = []
+    if config.webhook:
+        url = config.webhook
+        channels.append((f"webhook {urlsplit(url).netloc}", lambda alert: post_webhook(url, alert)))
+    if config.email:
+        smtp = config.email
+        where = f"e-mail to {', '.join(smtp.recipients)} via {smtp.host}"
+        channels.append((where, lambda alert: send_email(smtp, alert)))
+    return channels
+
+
 def deliver(alerts: Iterable[Alert], configs: Iterable[NotifyConfig]) -> int:
     """Send each alert to every target that wants its event; returns how many were sent."""
     sent = 0
@@ -73,41 +86,21 @@ def deliver(alerts: Iterable[Alert], configs: Iterable[NotifyConfig]) -> int:
         for config in targets:
             if alert.event not in config.events:
                 continue
-            if config.webhook:
-                host = urlsplit(config.webhook).netloc  # the path of a hook URL is its secret
+            for where, send in _channels(config):
+                fields = {"review": alert.review_id, "alert": alert.event}
                 try:
-                    post_webhook(config.webhook, alert)
-                    sent += 1
-                    log.info(
-                        "alert %s sent to webhook %s",
-                        alert.event,
-                        host,
-                        extra={"event": "alert", "review": alert.review_id},
-                    )
-                except (OSError, urllib.error.URLError, ValueError) as exc:
+                    send(alert)
+                except (OSError, smtplib.SMTPException, http.client.HTTPException) as exc:
                     log.error(
-                        "alert %s: webhook %s failed: %s",
+                        "alert %s: %s failed: %s",
                         alert.event,
-                        host,
+                        where,
                         exc,
-                        extra={"event": "alert_failed", "review": alert.review_id},
+                        extra={"event": "alert_failed", **fields},
                     )
-            if config.email:
-                try:
-                    send_email(config.email, alert)
-                    sent += 1
-                    log.info(
-                        "alert %s e-mailed to %s",
-                        alert.event,
-                        ", ".join(config.email.recipients),
-                        extra={"event": "alert", "review": alert.review_id},
-                    )
-                except (OSError, smtplib.SMTPException) as exc:
-                    log.error(
-                        "alert %s: e-mail via %s failed: %s",
-                        alert.event,
-                        config.email.host,
-                        exc,
-                        extra={"event": "alert_failed", "review": alert.review_id},
-                    )
+                    continue
+                sent += 1
+                log.info(
+                    "alert %s sent: %s", alert.event, where, extra={"event": "alert", **fields}
+                )
     return sent

@@ -207,6 +207,12 @@ class Service:
                 continue
             try:
                 self.worker.run(job)
+            except Exception:  # recording or alerting failed: a bug, logged; the loop goes on
+                log.exception(
+                    "job of %s failed after its run",
+                    job.review_id,
+                    extra={"event": "job_failed", "review": job.review_id},
+                )
             finally:
                 self.queue.done(job)
             if not self.stop.is_set():

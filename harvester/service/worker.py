@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from harvester.errors import HarvestError
 from harvester.http import HttpClient
@@ -48,7 +49,7 @@ class Worker:
         state: ScheduleStore,
         schedule: Schedule,
         *,
-        review_file: Callable[[str], object],
+        review_file: Callable[[str], Path | None],
         policy: RetryPolicy,
         stop: threading.Event,
         notify: Sequence[NotifyConfig] = (),
@@ -87,7 +88,7 @@ class Worker:
             extra={"event": "run_started", "review": job.review_id, "reason": job.reason},
         )
         try:
-            review = load_review(str(path))  # re-read: the team may have edited it
+            review = load_review(path)  # re-read: the team may have edited it
             with HttpClient(contact=review.contact, sleep=self._sleep) as http:
                 result = run_review(review, self.store, http=http, should_stop=self.stop.is_set)
         except RunStopped:
@@ -163,39 +164,30 @@ class Worker:
         _log_next(entry)
 
     def _alert(self, outcome: JobOutcome) -> None:
+        """Each alert target gets the alerts of this job that it asked for."""
         review = outcome.review
         configs = [*self.notify, *([review.notify] if review and review.notify else [])]
         if not configs:
             return
         title = review.title if review else outcome.review_id
-        alerts: list[events.Alert] = []
+        common: list[events.Alert] = []
         if outcome.outcome in ("failed", "error"):
-            alerts.append(
-                events.run_failed(
-                    outcome.review_id,
-                    title,
-                    outcome.run_id,
-                    outcome.error or "no source could be harvested",
-                )
+            error = outcome.error or "no source could be harvested"
+            common.append(events.run_failed(outcome.review_id, title, outcome.run_id, error))
+        result = outcome.result
+        if result is not None and result.snapshot is not None:
+            common += events.snapshot_alerts(
+                self.store, outcome.review_id, title, result.snapshot.snapshot_id
             )
-        if outcome.result is not None:
-            for threshold in sorted({c.source_failures for c in configs}):
-                found = events.failing_sources(
-                    self.store, outcome.review_id, title, outcome.result.run_id, threshold
+        for config in configs:
+            failing = (
+                events.failing_sources(
+                    self.store, outcome.review_id, title, result.run_id, config.source_failures
                 )
-                alerts += [a for a in found if a.data["failures_in_a_row"] == threshold]
-            if outcome.result.snapshot is not None:
-                alerts += events.snapshot_alerts(
-                    self.store, outcome.review_id, title, outcome.result.snapshot.snapshot_id
-                )
-        for alert in alerts:
-            wanted = [
-                c
-                for c in configs
-                if alert.event != "source_failing"
-                or c.source_failures == alert.data["failures_in_a_row"]
-            ]
-            deliver([alert], wanted)
+                if result is not None
+                else []
+            )
+            deliver([*common, *failing], [config])
 
 
 def _log_next(entry: Entry) -> None:
