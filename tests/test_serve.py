@@ -249,3 +249,29 @@ def test_works_as_pid_1(tmp_path: Path) -> None:
                 process.kill()
     assert code == 0 and seconds < 10
     assert [r["event"] for r in rest if r.get("event") == "shutdown"] == ["shutdown"]
+
+
+def test_a_run_stuck_in_a_request_does_not_hold_the_shutdown(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    routes = load_routes(REPLAY / "demo")
+    for route in routes:
+        if route.path == "/crossref/works" and route.query.get("cursor") != "*":
+            route.fault = "slow:30"  # the second page hangs far beyond the shutdown deadline
+    with ReplayServer(routes=routes) as replay:
+        review = demo_review(tmp_path / "reviews", "stuck", replay.url)
+        with Served(review, "--db", db) as served:
+            assert served.wait_for(lambda: len(replay.received("/crossref/works")) >= 2, 60)
+            code, seconds = served.stop(signal.SIGTERM)
+    assert code == 0 and seconds < 10, served.log
+    assert "left unfinished" in served.log
+    with ReplayServer(REPLAY / "demo") as replay:
+        demo_review(tmp_path / "reviews", "stuck", replay.url)
+        with Served(review, "--db", db) as served:
+            assert served.wait_for(lambda: snapshots_of_open(served) == 1, 60), served.log
+            served.stop()
+    assert "1 run(s) left running by an earlier process marked interrupted" in served.log
+    with duckdb.connect(str(db), read_only=True) as con:
+        statuses = [r[0] for r in con.execute("SELECT status FROM runs ORDER BY run_id").fetchall()]
+        kept = con.execute("SELECT count(*) FROM raw_records WHERE first_run = 1").fetchone()
+    assert statuses == ["interrupted", "ok"]
+    assert kept and kept[0] > 0  # the first page, committed before the hang

@@ -107,7 +107,7 @@ class ReviewCatalog:
         return out
 
     def review(self, review_id: str) -> ServedReview | None:
-        for served in self.files.values():
+        for served in list(self.files.values()):  # read by other threads too
             if served.review is not None and served.review.id == review_id:
                 return served
         return None

@@ -34,7 +34,9 @@ from harvester.store import Store
 
 log = logging.getLogger("harvester.service")
 TICK = 1.0  # seconds between looks at the clock and the review files
-SHUTDOWN_GRACE = 7.0  # seconds the current run gets to reach a page boundary
+SHUTDOWN_GRACE = (
+    6.0  # seconds the current run gets to reach a page boundary (then 2 s for the page)
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class Service:
         running = self.queue.running()
         waiting = {j.review_id for j in self.queue.waiting()}
         out = []
-        for served in self.catalog.files.values():
+        for served in list(self.catalog.files.values()):
             review_id = served.review.id if served.review else None
             state = "idle"
             if review_id and running and running.review_id == review_id:

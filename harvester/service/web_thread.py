@@ -62,6 +62,6 @@ class WebServer:
     def start(self) -> None:
         self.thread.start()
 
-    def stop(self, timeout: float = 3.0) -> None:
+    def stop(self, timeout: float = 2.0) -> None:
         self.server.should_exit = True
         self.thread.join(timeout)
