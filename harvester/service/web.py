@@ -2,26 +2,21 @@
 
 Pages are rendered on the server by Jinja2 with autoescaping on, so every value from a record or
 a review file is escaped, and they work without JavaScript. The one action is "run now": a POST
-that carries a per-review CSRF token and is refused from another origin. With a token set
-(required off loopback), every request needs it, as a Bearer token or as the password of HTTP
-Basic authentication (what a browser asks for); without one, only loopback Host names are
-answered, so a web page elsewhere cannot reach the service through DNS rebinding.
+that carries a per-review CSRF token and is refused from another origin. Authentication and the
+security headers are in guard.py.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 import io
 import json
-from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.applications import Starlette
@@ -38,7 +33,9 @@ from harvester.reporting.searchlog import search_log
 from harvester.reporting.snapshots import export_record, snapshot_members
 from harvester.secrets import mask
 from harvester.service import status
+from harvester.service.guard import ASGIApp, guard, same_origin
 from harvester.service.service import LiveReview
+from harvester.service.views import api_review, summary
 from harvester.store import Store
 
 EXTENSIONS = {
@@ -48,17 +45,6 @@ EXTENSIONS = {
     "asreview": "asreview.csv",
     "rayyan": "rayyan.csv",
     "jsonl": "jsonl",
-}
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
 }
 
 
@@ -84,10 +70,6 @@ def when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
 
 
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") + "Z" if moment else None
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("harvester.service", "templates"),
@@ -103,7 +85,7 @@ def _environment() -> Environment:
     return env
 
 
-def create_app(service: ServiceView, config: WebConfig) -> Starlette:
+def create_app(service: ServiceView, config: WebConfig) -> ASGIApp:
     env = _environment()
 
     def page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -122,7 +104,7 @@ def create_app(service: ServiceView, config: WebConfig) -> Starlette:
 
     def index(request: Request) -> Response:
         with service.reader() as store:
-            rows = [_summary(store, live) for live in service.live()]
+            rows = [summary(store, live) for live in service.live()]
         ok, health = service.healthy()
         return page("index.html", reviews=rows, health=health, ok=ok)
 
@@ -132,7 +114,7 @@ def create_app(service: ServiceView, config: WebConfig) -> Starlette:
             return not_found(f"no review {request.path_params['review_id']!r} is served here")
         review = live.served.review
         with service.reader() as store:
-            summary = _summary(store, live)
+            overview = summary(store, live)
             snapshots = status.snapshot_rows(store, review.id)
             latest = snapshots[0] if snapshots else None
             diff = (
@@ -151,7 +133,7 @@ def create_app(service: ServiceView, config: WebConfig) -> Starlette:
             history = status.runs(store, review.id)
         return page(
             "review.html",
-            r=summary,
+            r=overview,
             review=review,
             snapshots=snapshots,
             latest=latest,
@@ -228,7 +210,7 @@ def create_app(service: ServiceView, config: WebConfig) -> Starlette:
     async def run_now(request: Request) -> Response:
         review_id = request.path_params["review_id"]
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
-        if not _same_origin(request) or not hmac.compare_digest(
+        if not same_origin(request) or not hmac.compare_digest(
             form.get("csrf", ""), csrf(review_id)
         ):
             return page(
@@ -248,7 +230,7 @@ def create_app(service: ServiceView, config: WebConfig) -> Starlette:
 
     def api_reviews(request: Request) -> Response:
         with service.reader() as store:
-            data = [_api(store, live) for live in service.live()]
+            data = [api_review(store, live) for live in service.live()]
         return Response(
             json.dumps(data, ensure_ascii=False, default=str), media_type="application/json"
         )
@@ -268,141 +250,10 @@ def create_app(service: ServiceView, config: WebConfig) -> Starlette:
         Route("/style.css", stylesheet),
     ]
     app = Starlette(routes=routes)
-    return _guard(app, config, env)  # type: ignore[return-value]
+    return guard(app, config.token)
 
 
 def _inline_svg(svg: str) -> str:
     """The PRISMA SVG for inlining in HTML: its text is already XML-escaped by prisma_svg."""
     start = svg.find("<svg")
     return svg[start:].replace("<svg ", '<svg role="img" aria-label="PRISMA 2020 flow diagram" ', 1)
-
-
-def _same_origin(request: Request) -> bool:
-    """A POST from a page of this server: Origin (when sent) names this host."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        return False
-    origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        return origin is None
-    return urlsplit(origin).netloc == request.headers.get("host", "")
-
-
-def _summary(store: Store, live: LiveReview) -> dict[str, Any]:
-    review = live.served.review
-    review_id = review.id if review else None
-    snapshots = status.snapshot_rows(store, review_id) if review_id else []
-    return {
-        "id": review_id,
-        "title": review.title if review else str(live.served.path),
-        "schedule": review.schedule if review else None,
-        "file": str(live.served.path),
-        "problems": live.served.problems,
-        "state": live.state,
-        "next_run": live.entry.next_due if live.entry else None,
-        "attempt": live.entry.attempt if live.entry else 0,
-        "last_job_error": live.entry.last_error if live.entry else None,
-        "last_run": status.last_run(store, review_id) if review_id else None,
-        "snapshots": len(snapshots),
-        "sources": []
-        if review is None
-        else status.source_health(store, review.id, [s.name for s in review.sources]),
-    }
-
-
-def _api(store: Store, live: LiveReview) -> dict[str, Any]:
-    row = _summary(store, live)
-    last = row["last_run"]
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "schedule": row["schedule"],
-        "file": row["file"],
-        "problems": list(row["problems"]),
-        "state": row["state"],
-        "next_run": iso(row["next_run"]),
-        "snapshots": row["snapshots"],
-        "last_run": None
-        if last is None
-        else {
-            "run_id": last.run_id,
-            "status": last.status,
-            "started_at": iso(last.started_at),
-            "finished_at": iso(last.finished_at),
-            "new_records": last.new_records,
-            "snapshot_id": last.snapshot_id,
-        },
-        "sources": [
-            {
-                "source": s.source,
-                "last_status": s.last_status,
-                "last_success": iso(s.last_success),
-                "failures_in_a_row": s.failures_in_a_row,
-                "last_error": s.last_error,
-            }
-            for s in row["sources"]
-        ],
-    }
-
-
-ASGIApp = Callable[
-    [dict[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
-    Awaitable[None],
-]
-
-
-def _guard(app: Starlette, config: WebConfig, env: Environment) -> ASGIApp:
-    """Authentication, the Host check and the security headers around every request."""
-
-    async def guarded(
-        scope: dict[str, Any],
-        receive: Callable[[], Awaitable[Any]],
-        send: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        refusal = _refusal(headers, config)
-        if refusal is not None:
-            await refusal(scope, receive, send)
-            return
-
-        async def with_headers(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await app(scope, receive, with_headers)
-
-    return guarded
-
-
-def _refusal(headers: dict[str, str], config: WebConfig) -> Response | None:
-    if config.token is None:
-        host = headers.get("host", "")
-        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]")[0]
-        if name not in LOOPBACK_HOSTS:
-            return Response("unknown host name\n", status_code=421, media_type="text/plain")
-        return None
-    if _token_ok(headers.get("authorization", ""), config.token):
-        return None
-    return Response(
-        "a token is required: Authorization: Bearer TOKEN, or the token as the password\n",
-        status_code=401,
-        media_type="text/plain",
-        headers={"WWW-Authenticate": 'Basic realm="harvester", charset="UTF-8"'},
-    )
-
-
-def _token_ok(authorization: str, token: str) -> bool:
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() == "bearer":
-        return hmac.compare_digest(value.strip().encode(), token.encode())
-    if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        return hmac.compare_digest(decoded.partition(":")[2].encode(), token.encode())
-    return False

@@ -8,9 +8,9 @@ import socket
 import threading
 
 import uvicorn
-from starlette.applications import Starlette
 
 from harvester.errors import InputError
+from harvester.service.guard import ASGIApp
 
 log = logging.getLogger("harvester.service")
 
@@ -40,7 +40,7 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 class WebServer:
-    def __init__(self, app: Starlette, sock: socket.socket) -> None:
+    def __init__(self, app: ASGIApp, sock: socket.socket) -> None:
         config = uvicorn.Config(
             app,
             log_config=None,  # the service's logging (masked, one line per event) applies
