@@ -96,9 +96,12 @@ class Served:
 
 
 def demo_review(
-    folder: Path, review_id: str, base_url: str, *, schedule: str = "* * * * *", extra: str = ""
+    folder: Path, review_id: str, base_url: str, *, schedule: str = "daily", extra: str = ""
 ) -> Path:
-    """The demo review (config/reviews/demo.toml) under another id, answered by `base_url`."""
+    """The demo review (config/reviews/demo.toml) under another id, answered by `base_url`.
+
+    Daily by default: at start it runs once (it never ran), and no slot comes round mid-test.
+    """
     text = (ROOT / "config" / "reviews" / "demo.toml").read_text(encoding="utf-8")
     text = text.replace('id = "demo"', f'id = "{review_id}"')
     text = text.replace('schedule = "weekly"', f'schedule = "{schedule}"')
