@@ -19,6 +19,9 @@
     name = "scopus"
     path = "searches/scopus/*.csv"
 
+    [notify]                         # optional: alerts from `harvester serve` (notify/config.py)
+    webhook = "https://chat.example.org/hooks/abc"
+
 A problem is reported as "FILE: line N: key: what is wrong".
 """
 
@@ -36,6 +39,7 @@ from harvester.connector import Connector
 from harvester.errors import ConfigError, UnknownConnectorError
 from harvester.filesources.config import FILES_CONNECTOR, FileSpec, file_spec
 from harvester.languages import language_code
+from harvester.notify.config import NotifyConfig, parse_notify
 from harvester.query import Query
 from harvester.query.location import value_positions
 from harvester.query.parser import QuerySyntaxError, parse
@@ -94,6 +98,7 @@ class Review:
     # ISO 639-1 code of the title and abstract screeners see first ("en"); None keeps each
     # record's own order.
     screening_language: str | None = None
+    notify: NotifyConfig | None = None
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -176,8 +181,8 @@ def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
 def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
     problems = _Problems(file, text)
     for key in data:
-        if key not in {"review", "query", "sources"}:
-            problems.add(key, "unknown section; expected [review], [query], [[sources]]")
+        if key not in {"review", "query", "sources", "notify"}:
+            problems.add(key, "unknown section; expected [review], [query], [[sources]], [notify]")
     meta = _table(data, "review", problems)
     query_table = _table(data, "query", problems)
     for key in meta.keys() - REVIEW_KEYS:
@@ -212,6 +217,9 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
         )
     query = _query(query_table, problems)
     sources = _sources(data.get("sources"), problems, query)
+    notify, notify_problems = parse_notify(data.get("notify"))
+    for key, message in notify_problems:
+        problems.add(key, message, "notify")
     problems.raise_if_any()
     return Review(
         id=str(review_id),
@@ -223,6 +231,7 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
         schedule=str(schedule),
         overlap_days=int(overlap),
         screening_language=language_code(screening) if isinstance(screening, str) else None,
+        notify=notify,
     )
 
 

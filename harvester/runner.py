@@ -32,6 +32,13 @@ from harvester.store.records import RawRecord, write_page
 from harvester.work import Work
 
 
+class RunStopped(BaseException):
+    """The service is shutting down: the run stops after its last committed page.
+
+    A BaseException, like KeyboardInterrupt, so no connector's `except Exception` swallows it.
+    """
+
+
 class RunObserver(Protocol):
     """What a front end (the CLI's progress display) hears about a run."""
 
@@ -118,8 +125,13 @@ def run_review(
     http: HttpClient | None = None,
     observer: RunObserver | None = None,
     clock: Callable[[], datetime] = now_utc,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RunResult:
-    """Harvest `review` into `store` and publish a snapshot of its deduplicated set."""
+    """Harvest `review` into `store` and publish a snapshot of its deduplicated set.
+
+    `should_stop` is asked before every request; once it says yes the run raises RunStopped
+    and is recorded as interrupted, its committed pages and watermarks kept.
+    """
     selected = [review.source(name) for name in sources] if sources else list(review.sources)
     observer = observer or _Silent()
     started = clock()
@@ -149,6 +161,7 @@ def run_review(
                     full=full,
                     observer=observer,
                     clock=clock,
+                    should_stop=should_stop,
                 )
             result.sources.append(outcome)
             observer.source_done(outcome)
@@ -184,6 +197,7 @@ def harvest_source(
     full: bool,
     observer: RunObserver,
     clock: Callable[[], datetime] = now_utc,
+    should_stop: Callable[[], bool] | None = None,
 ) -> SourceResult:
     connector = build_connector(source, review)
     query = review.query_for(source)
@@ -215,6 +229,8 @@ def harvest_source(
     rate = source.rate_limit or connector.polite_rate()
 
     def fetch(request: Request) -> Page:
+        if should_stop is not None and should_stop():
+            raise RunStopped()
         response = http.fetch(
             request, check=connector.check, rate_limit=rate, headers=connector.headers()
         )
