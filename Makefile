@@ -7,7 +7,7 @@ DB     ?= data/harvester.duckdb
 REVIEW ?= config/reviews/egov-oss.toml
 DEMO_PORT ?= 8765
 
-.PHONY: run demo demo-update test lint bench bench-dedup bench-env venv clean
+.PHONY: run demo demo-update serve-demo test lint bench bench-dedup bench-env venv clean
 
 $(STAMP):
 	rm -f $(VENV)/.installed-*
@@ -37,6 +37,13 @@ demo-update: $(STAMP)
 	$(BIN)/harvester snapshots list config/reviews/demo.toml --db data/demo.duckdb
 	$(BIN)/harvester prisma config/reviews/demo.toml --db data/demo.duckdb --out data/demo-prisma.svg --json data/demo-prisma.json
 	$(BIN)/harvester searchlog config/reviews/demo.toml --db data/demo.duckdb --out data/demo-searchlog.md
+
+## The service, offline: the demo review every minute, status page on http://127.0.0.1:8080/.
+serve-demo: $(STAMP)
+	mkdir -p data
+	sed 's/schedule = "weekly"/schedule = "* * * * *"/' config/reviews/demo.toml > data/demo-every-minute.toml
+	$(BIN)/harvester replay tests/fixtures/replay/demo --port $(DEMO_PORT) -- \
+	  $(BIN)/harvester serve data/demo-every-minute.toml --db data/demo-serve.duckdb --jitter 0
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -1,10 +1,10 @@
 """Dublin Core (oai_dc) metadata as a Work, reading it the way Open Journal Systems writes it.
 
-OJS writes one dc:title per locale (`xml:lang`: an Indonesian article often has an Indonesian and
-an English title), the article DOI as a bare dc:identifier, the citation "Journal; Vol 5, No 2
-(2020): Issue title; 12-30" in dc:source followed by the ISSN and the *issue* DOI as further
-dc:source values, and galley links in dc:relation. Zenodo and others put a DOI URL in
-dc:identifier or dc:relation.
+OJS writes one dc:title and one dc:description per locale (`xml:lang`: an Indonesian article
+often has an Indonesian and an English title and abstract, all kept), the article DOI as a
+bare dc:identifier, the citation "Journal; Vol 5, No 2 (2020): Issue title; 12-30" in
+dc:source followed by the ISSN and the *issue* DOI as further dc:source values, and galley
+links in dc:relation. Zenodo and others put a DOI URL in dc:identifier or dc:relation.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from harvester.languages import language_code
 from harvester.mapping import first, names, strings
 from harvester.normalize import (
     clean_abstract,
@@ -23,14 +24,10 @@ from harvester.normalize import (
     normalize_issn,
     parse_year,
 )
-from harvester.work import Work
+from harvester.work import Text, Work
 
 DC = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# ISO 639-2 codes repositories use, as the two-letter codes the other sources give.
-LANGUAGES = {"eng": "en", "ind": "id", "may": "ms", "msa": "ms", "jav": "jv", "sun": "su"}
-LANGUAGES |= {"spa": "es", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "por": "pt"}
-LANGUAGES |= {"ara": "ar", "zho": "zh", "chi": "zh", "jpn": "ja", "nld": "nl", "dut": "nl"}
 _VERSIONS = {"publishedVersion", "acceptedVersion", "submittedVersion", "updatedVersion", "draft"}
 _VOLUME = re.compile(r"\b(?:Vol(?:ume)?|Jilid)\b\.?\s*(\d[\w/-]*)", re.IGNORECASE)
 _ISSUE = re.compile(r"\b(?:No|Nomor|Number|Issue|Iss|Edisi)\b\.?\s*(\d[\w/-]*)", re.IGNORECASE)
@@ -89,18 +86,10 @@ def find_doi(identifiers: list[str], relations: list[str], sources: list[str]) -
     return None
 
 
-def language_code(value: str | None) -> str | None:
-    """ "eng", "en_US", "en-US" -> "en"; "ind" -> "id"."""
-    if not value:
-        return None
-    code = re.split(r"[-_]", value.strip().lower())[0]
-    return LANGUAGES.get(code, code if len(code) == 2 else None)
-
-
-def in_language(values: list[tuple[str, str | None]], language: str | None) -> list[str]:
-    """Values with the one in the record's language first (else in document order)."""
-    ordered = sorted(values, key=lambda v: language_code(v[1]) != language if language else False)
-    return [value for value, _ in ordered]
+def tagged_texts(values: list[tuple[str, str | None]], language: str | None) -> list[Text]:
+    """Each value with its `xml:lang` as a language code, the record's language first."""
+    texts = [Text(value, language_code(lang)) for value, lang in values]
+    return sorted(texts, key=lambda t: t.language != language if language else False)
 
 
 def dc_type(values: list[str]) -> str | None:
@@ -126,7 +115,16 @@ def dc_work(dc: etree._Element) -> Work:
         return [value for value, _ in tagged(name)]
 
     language = language_code(first(get("language")))
-    titles = strings(clean_title(t) for t in in_language(tagged("title"), language))
+    titles = [
+        Text(title, t.language)
+        for t in tagged_texts(tagged("title"), language)
+        if (title := clean_title(t.text))
+    ]
+    abstracts = [
+        Text(abstract, t.language)
+        for t in tagged_texts(tagged("description"), language)
+        if (abstract := clean_abstract(t.text))
+    ]
     sources, identifiers = get("source"), get("identifier")
     citation = next((parse_citation(s) for s in sources if ";" in s), Citation())
     doi = find_doi(identifiers, get("relation"), sources)
@@ -137,8 +135,7 @@ def dc_work(dc: etree._Element) -> Work:
         source="",
         source_id="",
         doi=doi,
-        title=first(titles),
-        other_titles=titles[1:],
+        titles=tuple(titles),
         # OJS 2 appends the affiliation after a semicolon: "Family, Given; University".
         authors=names(name.split(";")[0] for name in get("creator")),
         year=parse_year(date) or citation.year,
@@ -146,7 +143,8 @@ def dc_work(dc: etree._Element) -> Work:
         volume=citation.volume,
         issue=citation.issue,
         pages=citation.pages,
-        abstract=clean_abstract(first(in_language(tagged("description"), language))),
+        # An OJS record gives its abstract in each language (dc:description xml:lang): all kept.
+        abstracts=tuple(abstracts),
         type=dc_type(get("type")),
         language=language,
         url=next(landing, f"https://doi.org/{doi}" if doi else None),

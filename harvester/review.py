@@ -5,6 +5,7 @@
     title = "One-stop online licensing in Indonesian local government"
     contact = "librarian@example.org"  # polite-pool address for Crossref and OpenAlex
     schedule = "weekly"              # daily | weekly | monthly | a cron line "0 3 * * 1"
+    screening_language = "en"        # the title and abstract screeners see first (optional)
 
     [query]
     text = '("one-stop service" OR "pelayanan terpadu satu pintu") AND licens*'
@@ -12,6 +13,14 @@
 
     [[sources]]
     connector = "crossref"           # see `harvester connectors list`
+
+    [[sources]]
+    connector = "files"              # database exports (harvester.filesources.config)
+    name = "scopus"
+    path = "searches/scopus/*.csv"
+
+    [notify]                         # optional: alerts from `harvester serve` (notify/config.py)
+    webhook = "https://chat.example.org/hooks/abc"
 
 A problem is reported as "FILE: line N: key: what is wrong".
 """
@@ -21,13 +30,16 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harvester.connector import Connector
 from harvester.errors import ConfigError, UnknownConnectorError
+from harvester.filesources.config import FILES_CONNECTOR, FileSpec, file_spec
+from harvester.languages import language_code
+from harvester.notify.config import NotifyConfig, parse_notify
 from harvester.query import Query
 from harvester.query.location import value_positions
 from harvester.query.parser import QuerySyntaxError, parse
@@ -46,7 +58,15 @@ SOURCE_KEYS = {
     "local_filter": "false keeps every record the source returns, even where its translation "
     "only approximated the strategy (default true)",
 }
-REVIEW_KEYS = {"id", "title", "contact", "schedule", "overlap_days", "description"}
+REVIEW_KEYS = {
+    "id",
+    "title",
+    "contact",
+    "schedule",
+    "overlap_days",
+    "description",
+    "screening_language",
+}
 QUERY_KEYS = {"text", "years", "year_from", "year_to"}
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -62,6 +82,7 @@ class SourceConfig:
     query: str | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
     local_filter: bool = True
+    files: FileSpec | None = None  # a `connector = "files"` source: its exports
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,10 @@ class Review:
     contact: str | None = None
     schedule: str = "weekly"
     overlap_days: int = DEFAULT_OVERLAP_DAYS
+    # ISO 639-1 code of the title and abstract screeners see first ("en"); None keeps each
+    # record's own order.
+    screening_language: str | None = None
+    notify: NotifyConfig | None = None
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -156,8 +181,8 @@ def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
 def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
     problems = _Problems(file, text)
     for key in data:
-        if key not in {"review", "query", "sources"}:
-            problems.add(key, "unknown section; expected [review], [query], [[sources]]")
+        if key not in {"review", "query", "sources", "notify"}:
+            problems.add(key, "unknown section; expected [review], [query], [[sources]], [notify]")
     meta = _table(data, "review", problems)
     query_table = _table(data, "query", problems)
     for key in meta.keys() - REVIEW_KEYS:
@@ -185,8 +210,16 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
     if not isinstance(overlap, int) or isinstance(overlap, bool) or not 0 <= overlap <= 365:
         problems.add("review.overlap_days", "must be a whole number of days (0-365)", "review")
 
+    screening = meta.get("screening_language")
+    if screening is not None and (not isinstance(screening, str) or not language_code(screening)):
+        problems.add(
+            "review.screening_language", 'must be a language code such as "en" or "id"', "review"
+        )
     query = _query(query_table, problems)
     sources = _sources(data.get("sources"), problems, query)
+    notify, notify_problems = parse_notify(data.get("notify"))
+    for key, message in notify_problems:
+        problems.add(key, message, "notify")
     problems.raise_if_any()
     return Review(
         id=str(review_id),
@@ -197,6 +230,8 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
         contact=contact,
         schedule=str(schedule),
         overlap_days=int(overlap),
+        screening_language=language_code(screening) if isinstance(screening, str) else None,
+        notify=notify,
     )
 
 
@@ -296,6 +331,7 @@ def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig
         problems.add("sources", "must be an array of tables ([[sources]])")
         return []
     known = connectors()
+    known_names = ", ".join(sorted([*known, FILES_CONNECTOR]))
     out: list[SourceConfig] = []
     names: set[str] = set()
     for index, entry in enumerate(value):
@@ -306,23 +342,27 @@ def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig
 
         name = entry.get("connector")
         if not isinstance(name, str) or not name:
-            bad("connector", f"required; known: {', '.join(known)}")
+            bad("connector", f"required; known: {known_names}")
+            continue
+        if name == FILES_CONNECTOR:
+            instance = _instance_name(entry, name, names, bad)
+            spec = file_spec(entry, bad)
+            out.append(
+                SourceConfig(
+                    instance, name, local_filter=entry.get("local_filter") is True, files=spec
+                )
+            )
             continue
         if name not in known:
             line = problems.line_of("connector", "sources", index)
             at = f"line {line}: " if line else ""
             problems.items.append(
                 f"{problems.path}: {at}{where}.connector: unknown connector {name!r}; "
-                f"known: {', '.join(known)}"
+                f"known: {known_names}"
             )
             continue
         cls = connector_class(name)
-        instance = entry.get("name", name)
-        if not isinstance(instance, str) or not _ID.match(instance):
-            bad("name", "must be letters, digits, '-', '_' or '.'")
-        elif instance in names:
-            bad("name", f"{instance!r} is used by two sources; give each a unique name")
-        names.add(str(instance))
+        instance = _instance_name(entry, name, names, bad)
         allowed = set(SOURCE_KEYS) | set(cls.options)
         for key in sorted(entry.keys() - allowed):
             bad(key, f"unknown key for {name}; known: {', '.join(sorted(allowed))}")
@@ -358,7 +398,7 @@ def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig
             bad(key, message)
         out.append(
             SourceConfig(
-                name=str(instance),
+                name=instance,
                 connector=name,
                 base_url=base_url,
                 max_records=max_records,
@@ -369,3 +409,16 @@ def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig
             )
         )
     return out
+
+
+def _instance_name(
+    entry: Mapping[str, Any], default: str, names: set[str], bad: Callable[[str, str], None]
+) -> str:
+    """A source's instance name, checked to be well formed and unique in the review."""
+    instance = entry.get("name", default)
+    if not isinstance(instance, str) or not _ID.match(instance):
+        bad("name", "must be letters, digits, '-', '_' or '.'")
+    elif instance in names:
+        bad("name", f"{instance!r} is used by two sources; give each a unique name")
+    names.add(str(instance))
+    return str(instance)

@@ -32,6 +32,13 @@ from harvester.store.records import RawRecord, write_page
 from harvester.work import Work
 
 
+class RunStopped(BaseException):
+    """The service is shutting down: the run stops after its last committed page.
+
+    A BaseException, like KeyboardInterrupt, so no connector's `except Exception` swallows it.
+    """
+
+
 class RunObserver(Protocol):
     """What a front end (the CLI's progress display) hears about a run."""
 
@@ -68,6 +75,9 @@ class SourceResult:
     error: str | None = None
     query_sent: str = ""
     since: datetime | None = None
+    # File sources: a line per file imported, and one per file that could not be (by name).
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:
@@ -115,8 +125,13 @@ def run_review(
     http: HttpClient | None = None,
     observer: RunObserver | None = None,
     clock: Callable[[], datetime] = now_utc,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RunResult:
-    """Harvest `review` into `store` and publish a snapshot of its deduplicated set."""
+    """Harvest `review` into `store` and publish a snapshot of its deduplicated set.
+
+    `should_stop` is asked before every request; once it says yes the run raises RunStopped
+    and is recorded as interrupted, its committed pages and watermarks kept.
+    """
     selected = [review.source(name) for name in sources] if sources else list(review.sources)
     observer = observer or _Silent()
     started = clock()
@@ -128,22 +143,32 @@ def run_review(
     client = http or HttpClient(contact=review.contact)
     try:
         for source in selected:
-            outcome = harvest_source(
-                store,
-                client,
-                review,
-                source,
-                run_id=run_id,
-                until=started,
-                full=full,
-                observer=observer,
-                clock=clock,
-            )
+            if source.files is not None:
+                # Imported here: the file harvest uses this module's result types.
+                from harvester.filesources.harvest import harvest_files
+
+                outcome = harvest_files(
+                    store, review, source, run_id=run_id, observer=observer, clock=clock
+                )
+            else:
+                outcome = harvest_source(
+                    store,
+                    client,
+                    review,
+                    source,
+                    run_id=run_id,
+                    until=started,
+                    full=full,
+                    observer=observer,
+                    clock=clock,
+                    should_stop=should_stop,
+                )
             result.sources.append(outcome)
             observer.source_done(outcome)
         update_clusters(store, run_id=run_id, now=clock())
         failed = [s.source for s in result.sources if s.status not in ("ok", "capped")]
-        if len(failed) == len(selected):
+        # A file source that imported some of its files ("partial") has records to publish.
+        if all(s.status not in ("ok", "capped", "partial") for s in result.sources):
             # Nothing was harvested: a snapshot would claim the review found nothing.
             result.status = "failed"
         else:
@@ -172,6 +197,7 @@ def harvest_source(
     full: bool,
     observer: RunObserver,
     clock: Callable[[], datetime] = now_utc,
+    should_stop: Callable[[], bool] | None = None,
 ) -> SourceResult:
     connector = build_connector(source, review)
     query = review.query_for(source)
@@ -203,6 +229,8 @@ def harvest_source(
     rate = source.rate_limit or connector.polite_rate()
 
     def fetch(request: Request) -> Page:
+        if should_stop is not None and should_stop():
+            raise RunStopped()
         response = http.fetch(
             request, check=connector.check, rate_limit=rate, headers=connector.headers()
         )

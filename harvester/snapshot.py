@@ -16,6 +16,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from harvester.languages import merge_texts, record_texts
+from harvester.reporting.links import cluster_links, store_links
 from harvester.retractions import cluster_retraction, retraction_notices
 from harvester.review import Review
 from harvester.store import Store
@@ -60,13 +62,18 @@ def _completeness(row: dict[str, Any]) -> tuple[int, int, str]:
 
 
 def canonical_record(members: list[dict[str, Any]]) -> dict[str, Any]:
-    """The most complete member, with empty fields filled from the other members."""
+    """The most complete member, with empty fields filled from the other members, and every
+    title and abstract any member gave (its own first)."""
     ranked = sorted(members, key=_completeness, reverse=True)
     best = dict(ranked[0])
     for other in ranked[1:]:
         for key in FILLABLE:
             if not best.get(key) and other.get(key):
                 best[key] = other[key]
+    for kind in ("title", "abstract"):
+        texts = merge_texts(*(record_texts(m, kind) for m in ranked))
+        # One text is already the record's title or abstract: listed only when there are more.
+        best[f"{kind}s"] = [t.to_dict() for t in texts] if len(texts) > 1 else []
     return best
 
 
@@ -113,6 +120,8 @@ def create_snapshot(
     per_source: dict[str, int] = defaultdict(int)
     members_rows = []
     notices = retraction_notices(store)
+    homes = {m["work_id"]: cid for cid, members in clusters.items() for m in members}
+    links = cluster_links(store, homes)
     for cluster_id, members in clusters.items():
         for member in members:
             per_source[member["source"]] += 1
@@ -166,4 +175,5 @@ def create_snapshot(
                 "INSERT INTO snapshot_members SELECT ?, * FROM snapshot_rows", [snapshot_id]
             )
             con.unregister("snapshot_rows")
+        store_links(con, snapshot_id, links)
     return SnapshotSummary(snapshot_id, len(clusters), records, len(clusters.keys() - before))

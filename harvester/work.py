@@ -12,10 +12,34 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 # Identifier kinds a Work may carry besides its DOI; mappers fill what the source knows.
 ID_KINDS = ("pmid", "pmcid", "arxiv", "openalex", "mag", "s2", "doaj", "datacite", "oai", "isbn")
+
+
+class Text(NamedTuple):
+    """A title or an abstract and its language (ISO 639-1 such as "id", None when unknown)."""
+
+    text: str
+    language: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"text": self.text, "language": self.language}
+
+
+def as_text(value: Any) -> Text:
+    """A Text from a Text, a {"text", "language"} mapping (store, JSON) or a [text, language]."""
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, Mapping):
+        return Text(str(value["text"]), value.get("language"))
+    text, *rest = value
+    return Text(str(text), rest[0] if rest else None)
+
+
+# Fields holding Text tuples: stored and sent as lists of {"text", "language"} objects.
+_TEXT_FIELDS = ("titles", "abstracts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +69,26 @@ class Work:
     # DOIs this record is a retraction notice for (Crossref `update-to`): they get flagged too.
     retracts: tuple[str, ...] = ()
     deleted: bool = False  # OAI-PMH tombstones: the source withdrew the record
+    # Every title and abstract the source gave, each with its language, the main one first
+    # (an Indonesian article's Indonesian and English title). Empty when the source gave one
+    # title and one abstract only; `title`, `other_titles` and `abstract` are filled from them.
+    titles: tuple[Text, ...] = ()
+    abstracts: tuple[Text, ...] = ()
 
     def __post_init__(self) -> None:
         # A read-only view keeps the record immutable while staying a Mapping for callers.
         clean = {k: v for k, v in sorted(dict(self.ids).items()) if v}
         object.__setattr__(self, "ids", MappingProxyType(clean))
+        for name in _TEXT_FIELDS:
+            object.__setattr__(self, name, tuple(as_text(t) for t in getattr(self, name) or ()))
+        if self.titles:
+            if self.title is None:
+                object.__setattr__(self, "title", self.titles[0].text)
+            if not self.other_titles:
+                others = tuple(t.text for t in self.titles if t.text != self.title)
+                object.__setattr__(self, "other_titles", others)
+        if self.abstracts and self.abstract is None:
+            object.__setattr__(self, "abstract", self.abstracts[0].text)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # The read-only view of `ids` cannot be pickled; a worker process sends records back
@@ -68,7 +107,9 @@ class Work:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, tuple):
+            if f.name in _TEXT_FIELDS:
+                value = [t.to_dict() for t in value]
+            elif isinstance(value, tuple):
                 value = list(value)
             elif isinstance(value, Mapping):
                 value = dict(value)

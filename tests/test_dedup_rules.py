@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from harvester.dedup.engine import deduplicate
@@ -347,7 +348,9 @@ def test_title_notes_are_dropped() -> None:
     assert plain_title("Effects of X (vol 360, pg 542, 2009)") == "Effects of X"
 
 
-@settings(deadline=None)  # each example runs the whole engine: no test of the machine's speed
+# No deadline: one deduplication takes 200-300 ms on a loaded two-core machine, and a test must
+# not depend on the machine's speed.
+@hypothesis_settings(deadline=None)
 @given(st.text())
 def test_keys_never_fail(text: str) -> None:
     work = Work(source="s", source_id="1", title=text, authors=(text,), venue=text, pages=text)

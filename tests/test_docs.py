@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from harvester.filesources.config import FILE_SOURCE_KEYS, SEARCH_KEYS
 from harvester.http import DEFAULT_TIMEOUT, MAX_RETRY_AFTER, HttpClient
 from harvester.registry import connectors
 from harvester.review import DEFAULT_OVERLAP_DAYS, SCHEDULES, SOURCE_KEYS, load_review
@@ -24,7 +25,7 @@ def blocks(language: str) -> list[str]:
 
 
 def test_readme_review_example_is_the_bundled_review(tmp_path: Path) -> None:
-    (example,) = blocks("toml")
+    example = blocks("toml")[0]
     path = tmp_path / "egov-oss.toml"
     path.write_text(example, encoding="utf-8")
     shown, bundled = load_review(path), load_review(ROOT / "config" / "reviews" / "egov-oss.toml")
@@ -55,6 +56,19 @@ def test_readme_documents_every_source_key_and_connector() -> None:
         assert name in README.lower(), name
 
 
+def test_readme_file_source_example_loads(tmp_path: Path) -> None:
+    example = blocks("toml")[1]
+    path = tmp_path / "review.toml"
+    path.write_text(f'[review]\nid = "x"\n[query]\ntext = "x"\n{example}', encoding="utf-8")
+    (source,) = load_review(path).sources
+    assert source.files is not None and source.files.searches[0].hits == 212
+
+
+def test_readme_documents_every_file_source_key() -> None:
+    for key in (FILE_SOURCE_KEYS.keys() - {"connector", "name"}) | SEARCH_KEYS.keys():
+        assert f"| `{key}` |" in README, key
+
+
 def test_defaults_file_matches_the_code() -> None:
     assert Path(DEFAULTS["store"]["path"]) == DEFAULT_PATH
     assert DEFAULTS["review"]["overlap_days"] == DEFAULT_OVERLAP_DAYS
@@ -82,3 +96,20 @@ def test_adding_a_connector_quotes_real_code() -> None:
     )
     assert shown is not None
     assert shown.group(2) == (ROOT / shown.group(1)).read_text(encoding="utf-8")
+
+
+def test_file_source_docs_examples_load(tmp_path: Path) -> None:
+    garuda = (DOCS / "sources" / "garuda.md").read_text(encoding="utf-8")
+    (review,) = re.findall(r"```toml\n(.*?)```", garuda, flags=re.DOTALL)
+    path = tmp_path / "garuda.toml"
+    path.write_text(review, encoding="utf-8")
+    loaded = load_review(path)
+    assert [s.connector for s in loaded.sources] == ["oai_pmh", "files"]
+    assert loaded.screening_language == "en"
+    guide = (DOCS / "file-sources.md").read_text(encoding="utf-8")
+    (source,) = re.findall(r"```toml\n(.*?)```", guide, flags=re.DOTALL)
+    path.write_text(f'[review]\nid = "x"\n[query]\ntext = "x"\n{source}', encoding="utf-8")
+    (files,) = load_review(path).sources
+    assert files.files is not None and files.files.database == "Web of Science Core Collection"
+    bundled = load_review(ROOT / "config" / "reviews" / "egov-oss.toml")
+    assert "garuda" in [s.name for s in bundled.sources if s.files is not None]

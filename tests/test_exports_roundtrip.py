@@ -18,6 +18,7 @@ import rispy
 from harvester.exports import load_snapshot_records
 from harvester.exports.notes import record_note
 from harvester.exports.ris import ris_url
+from harvester.exports.screening_tools import RAYYAN_COLUMNS
 from harvester.exports.table import neutralize
 from harvester.replay import ReplayServer
 from harvester.store import open_store
@@ -142,12 +143,10 @@ def test_asreview_layout_has_its_import_columns(harvested) -> None:  # type: ign
         assert row["journal"] == cell(record["venue"])
 
 
-def test_rayyan_layout_has_its_import_columns(harvested) -> None:  # type: ignore[no-untyped-def]
+def test_rayyan_layout_has_only_the_columns_its_importer_reads(harvested) -> None:  # type: ignore[no-untyped-def]
     records = by_id(harvested[2])
     table = rows(export(harvested, "rayyan"))
-    assert {"key", "title", "authors", "journal", "year", "abstract", "url", "notes"} <= set(
-        table[0]
-    )
+    assert list(table[0]) == list(RAYYAN_COLUMNS)
     assert sorted(r["key"] for r in table) == sorted(records)
     for row in table:
         record = records[row["key"]]
@@ -160,17 +159,20 @@ def test_rayyan_layout_has_its_import_columns(harvested) -> None:  # type: ignor
             ("issue", "issue"),
             ("pages", "pages"),
             ("year", "year"),
-            ("url", "url"),
-            ("doi", "doi"),
             ("abstract", "abstract"),
-            ("keywords", "keywords"),
+            ("language", "language"),
         ]:
             assert row[column] == cell(record[key]), (column, row["key"])
-        assert row["notes"] == cell(record_note(record))
-        if (record.get("published") or "").count("-") == 2:
-            assert row["day"] == str(int(record["published"][8:10]))
+        doi_link = f"https://doi.org/{record['doi']}" if record.get("doi") else None
+        assert row["url"] == cell(record["url"] or doi_link)
+        # What Rayyan has no column for survives in notes.
+        assert record_note(record) in row["notes"]
+        if record.get("doi"):
+            assert f"DOI: {record['doi']}" in row["notes"]
         if (record.get("ids") or {}).get("pmid"):
-            assert row["pubmed_id"] == record["ids"]["pmid"]
+            assert f"PMID: {record['ids']['pmid']}" in row["notes"]
+        if record.get("keywords"):
+            assert cell(record["keywords"]).lstrip("'") in row["notes"]
 
 
 def test_jsonl_keeps_every_field(harvested) -> None:  # type: ignore[no-untyped-def]

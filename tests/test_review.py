@@ -65,7 +65,7 @@ connector = "crosref"
 """,
     )
     found = problems(path)
-    known = ", ".join(connectors())
+    known = ", ".join(sorted([*connectors(), "files"]))
     expected = [
         "line 3: review.schedule: must be daily, weekly, monthly or a 5-field cron line",
         "line 4: review.colour: unknown key",
@@ -212,3 +212,41 @@ query = "kota OR izin"
     review = load_review(path)
     own = review.query_for(review.sources[1])
     assert (own.text, own.year_from, own.year_to) == ("kota OR izin", 2015, 2020)
+
+
+def test_file_source_mistakes_are_reported_with_their_keys(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[review]\nscreening_language = "klingon"\n[query]\ntext = "x"\n'
+        '[[sources]]\nconnector = "files"\ncolour = "red"\n'
+        "[[sources.searches]]\ndate = '2024-13-01'\n"
+        "[[sources.searches]]\nfile = \"a.csv\"\nhits = -3\ndate = 'May 2024'\n"
+        '[[sources]]\nconnector = "files"\nname = "up"\npath = "../elsewhere/*.csv"\n',
+    )
+    found = "\n".join(problems(path))
+    for fragment in (
+        'review.screening_language: must be a language code such as "en"',
+        "sources[1].colour: unknown key for files",
+        "sources[1].path: required",
+        "searches[1].file: required",
+        "searches[2].hits: must be a whole number",
+        "searches[2].date: must be a date such as 2024-05-02",
+        "sources[2].path: must be relative to the review file",
+    ):
+        assert fragment in found, (fragment, found)
+
+
+def test_file_source_defaults(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[review]\nscreening_language = "Indonesian"\n[query]\ntext = "x"\n'
+        '[[sources]]\nconnector = "files"\npath = "exports/*.ris"\n'
+        '[[sources.searches]]\nfile = "exports/2024-*.ris"\ndate = 2024-05-02\nhits = 10\n',
+    )
+    review = load_review(path)
+    (source,) = review.sources
+    assert (source.name, source.local_filter, review.screening_language) == ("files", False, "id")
+    assert source.files is not None
+    declared = source.files.search_for("exports/2024-05-02.ris")
+    assert declared is not None and (declared.date, declared.hits) == ("2024-05-02", 10)
+    assert source.files.search_for("exports/2023-01-01.csv") is None

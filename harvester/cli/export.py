@@ -9,8 +9,9 @@ import click
 from harvester.cli.options import db_option
 from harvester.errors import InputError, StoreError
 from harvester.exports import FORMATS, export_records
+from harvester.exports.files import snapshot_records
 from harvester.exports.screener_log import given_clusters, remember_export, screener_name
-from harvester.reporting.snapshots import export_record, resolve_snapshot, snapshot_members
+from harvester.reporting.snapshots import resolve_snapshot, snapshot_members
 from harvester.review import load_review
 from harvester.runner import now_utc
 from harvester.store import open_store
@@ -91,5 +92,6 @@ def export_command(
                 out=out,
                 now=now_utc(),
             )
-        count = export_records([export_record(m) for m in members], fmt, out, publish)
+        records = snapshot_records(store, snapshot, members, review.screening_language)
+        count = export_records(records, fmt, out, publish)
     click.echo(f"wrote {count} records of snapshot {snapshot}{scope} to {out}", err=True)

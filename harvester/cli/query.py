@@ -32,10 +32,18 @@ def explain_command(review_file: Path) -> None:
     plans = [
         plan_source(build_connector(s, review), review.query_for(s), local_filter=s.local_filter)
         for s in review.sources
+        if s.files is None
     ]
     for plan in plans:
         click.echo("")
         click.echo(plan.text)
+    for source in review.sources:
+        if source.files is not None:
+            click.echo("")
+            click.echo(
+                f"{source.name} (files): exported files {source.files.path}, imported as they "
+                "are; the query each was run with is the one declared in [[sources.searches]]"
+            )
     approximated = sum(1 for p in plans if not p.translation.exact)
     click.echo("")
     click.echo(

@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 from rich.table import Table
 
 from harvester.cli.options import db_option
+from harvester.filesources.config import FILES_CONNECTOR
 from harvester.review import load_review
 from harvester.runner import RunResult, SourceResult, run_review
 from harvester.store import open_store
@@ -67,7 +68,7 @@ def summary_table(result: RunResult) -> Table:
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     table.add_column("note", overflow="fold")
     for s in result.sources:
-        note = s.error or (f"since {s.since:%Y-%m-%d}" if s.since else "full harvest")
+        note = _note(s)
         table.add_row(
             s.source,
             s.status,
@@ -81,6 +82,21 @@ def summary_table(result: RunResult) -> Table:
             note,
         )
     return table
+
+
+def _note(source: SourceResult) -> str:
+    if source.connector == FILES_CONNECTOR:  # one line per file follows the table
+        files = sum(1 for n in source.notes if not n.startswith("no "))
+        note = f"{files} file{'s' * (files != 1)} imported"
+        problems = len(source.problems)
+        return note + (f", {problems} problem{'s' * (problems != 1)} (below)" if problems else "")
+    return source.error or (f"since {source.since:%Y-%m-%d}" if source.since else "full harvest")
+
+
+def file_lines(result: RunResult) -> list[str]:
+    """What each file source imported, a line per file, and each file it could not."""
+    lines = [f"{s.source}: {note}" for s in result.sources for note in s.notes]
+    return lines + [f"error: {problem}" for s in result.sources for problem in s.problems]
 
 
 def closing_lines(result: RunResult) -> list[str]:
@@ -132,6 +148,8 @@ def run_command(review_file: Path, db: Path, sources: tuple[str, ...], full: boo
         result = run_review(review, store, sources=sources or None, full=full, observer=display)
     out = Console(width=max(120, Console().width))
     out.print(summary_table(result))
+    for line in file_lines(result):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
     for line in closing_lines(result):
         out.print(line)
     if result.status != "ok":

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from harvester.cli.options import db_option
 from harvester.reporting.diff import ClusterChange, diff_snapshots
+from harvester.reporting.links import snapshot_links
 from harvester.reporting.snapshots import (
     SnapshotInfo,
     export_record,
@@ -114,12 +115,13 @@ def show_command(snapshot_id: int, as_json: bool, db: Path) -> None:
         info = snapshot_info(store, snapshot_id)
         members = snapshot_members(store, snapshot_id)
         previous = previous_snapshot(store, snapshot_id)
+        links = snapshot_links(store, snapshot_id)
     if as_json:
         data = asdict(info)
         data.update(
             previous_snapshot=previous,
             duplicates_removed=info.duplicates_removed,
-            members=[export_record(m) for m in members],
+            members=[export_record(m, links.get(m.cluster_id, [])) for m in members],
         )
         _json(data)
         return
@@ -132,6 +134,8 @@ def show_command(snapshot_id: int, as_json: bool, db: Path) -> None:
             f"{m.cluster_id}  {', '.join(m.sources):<18} {m.record.get('year') or '':<4}  "
             f"{m.record.get('title') or '(no title)'}{flag}"
         )
+        for link in links.get(m.cluster_id, []):
+            click.echo(f"{'':>8}-> {link.describe()}")
 
 
 def _change_line(mark: str, change: ClusterChange) -> str:

@@ -15,6 +15,7 @@ from bibtexparser.middlewares.parsestack import default_unparse_stack
 from bibtexparser.model import Entry, Field
 
 from harvester.exports.notes import record_note
+from harvester.languages import others, screened
 
 # Work.type (Crossref/OpenAlex vocabulary) -> BibTeX entry type and the field naming the venue.
 BIBTEX_TYPES = {
@@ -50,11 +51,27 @@ def _author(name: str) -> str:
     return f"{{{name}}}" if " and " in name else name
 
 
+def _other_languages(record: dict[str, Any]) -> dict[str, str]:
+    """The titles and abstracts beside the first: `title_id`, `abstract_id` ... (a field per
+    language; `title_other` when the language is unknown, numbered when one repeats)."""
+    view = screened(record)
+    fields: dict[str, str] = {}
+    for kind in ("title", "abstract"):
+        for text in others(view, kind):
+            name = f"{kind}_{text.language or 'other'}"
+            number = 2
+            while name in fields:
+                name, number = f"{kind}_{text.language or 'other'}{number}", number + 1
+            fields[name] = text.text
+    return fields
+
+
 def bibtex_entry(record: dict[str, Any]) -> Entry:
     entry_type, venue_field = BIBTEX_TYPES.get(record.get("type") or "", DEFAULT_TYPE)
+    view = screened(record)
     pages = (record.get("pages") or "").replace("\u2013", "-").replace("--", "-")
     values = {
-        "title": record.get("title"),
+        "title": view.get("title"),
         "author": " and ".join(_author(a) for a in record.get("authors") or []),
         "year": str(record["year"]) if record.get("year") else None,
         venue_field: record.get("venue"),
@@ -66,7 +83,8 @@ def bibtex_entry(record: dict[str, Any]) -> Entry:
         "issn": ", ".join(record.get("issn") or []),
         "keywords": ", ".join(record.get("keywords") or []),
         "language": record.get("language"),
-        "abstract": record.get("abstract"),
+        "abstract": view.get("abstract"),
+        **_other_languages(record),
         "note": record_note(record),
     }
     fields = [Field(key, _balanced(str(v))) for key, v in values.items() if v not in (None, "")]

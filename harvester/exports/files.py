@@ -20,7 +20,14 @@ from harvester.exports.jsonl import write_jsonl
 from harvester.exports.ris import write_ris
 from harvester.exports.screening_tools import write_asreview, write_rayyan
 from harvester.exports.table import write_csv
-from harvester.reporting.snapshots import export_record, resolve_snapshot, snapshot_members
+from harvester.languages import for_screening
+from harvester.reporting.links import snapshot_links
+from harvester.reporting.snapshots import (
+    Member,
+    export_record,
+    resolve_snapshot,
+    snapshot_members,
+)
 from harvester.store import Store
 
 Writer = Callable[[Iterable[dict[str, Any]], TextIO], int]
@@ -36,11 +43,27 @@ T = TypeVar("T")
 
 
 def load_snapshot_records(
-    store: Store, review_id: str, snapshot_id: int | None = None
+    store: Store,
+    review_id: str,
+    snapshot_id: int | None = None,
+    screening_language: str | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """(snapshot id, records) of a review's snapshot, the latest one by default."""
     snapshot_id = resolve_snapshot(store, review_id, snapshot_id)
-    return snapshot_id, [export_record(m) for m in snapshot_members(store, snapshot_id)]
+    members = snapshot_members(store, snapshot_id)
+    return snapshot_id, snapshot_records(store, snapshot_id, members, screening_language)
+
+
+def snapshot_records(
+    store: Store, snapshot_id: int, members: list[Member], screening_language: str | None
+) -> list[dict[str, Any]]:
+    """The records exports write for `members` of a snapshot: each with its links, and its
+    titles and abstracts in the order screeners see them (`screening_language` first)."""
+    links = snapshot_links(store, snapshot_id)
+    return [
+        for_screening(export_record(m, links.get(m.cluster_id, [])), screening_language)
+        for m in members
+    ]
 
 
 def check_output(out: Path) -> Path:

@@ -26,4 +26,11 @@ def record_note(record: dict[str, Any]) -> str:
         parts.append(flag)
     if record.get("retracts"):
         parts.append(f"retraction notice for {', '.join(record['retracts'])}")
+    if links := links_text(record):
+        parts.append(f"linked: {links}")
     return "; ".join(parts)
+
+
+def links_text(record: dict[str, Any]) -> str:
+    """ "published version: c0000012, retraction notice: c0000031" (harvester.reporting.links)."""
+    return ", ".join(f"{link['kind']}: {link['cluster_id']}" for link in record.get("links") or [])

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 import rispy
 
 from harvester.exports.notes import record_note
+from harvester.languages import labelled, others, screened
 
 # Work.type (Crossref/OpenAlex vocabulary) -> RIS reference type.
 RIS_TYPES = {
@@ -37,16 +38,24 @@ def ris_url(url: str) -> str:
 
 
 def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
+    """One RIS entry: TI the title screeners see first, TT the other title, AB the abstract;
+    further titles and the other abstracts go in notes (N1), labelled with their language."""
     pages = (record.get("pages") or "").replace("\u2013", "-")
     start, _, end = pages.partition("-")
+    view = screened(record)
+    titles, abstracts = others(view, "title"), others(view, "abstract")
+    notes = [record_note(record)]
+    notes += [f"Title [{t.language or '?'}]: {t.text}" for t in titles[1:]]
+    notes += [f"Abstract {labelled([a])}" for a in abstracts]
     entry: dict[str, Any] = {
         "type_of_reference": RIS_TYPES.get(record.get("type") or "", "GEN"),
         "id": record["cluster_id"],
-        "title": record.get("title"),
+        "title": view.get("title"),
+        "translated_title": titles[0].text if titles else None,
         "authors": list(record.get("authors") or []),
         "year": str(record["year"]) if record.get("year") else None,
         "secondary_title": record.get("venue"),
-        "abstract": record.get("abstract"),
+        "abstract": view.get("abstract"),
         "doi": record.get("doi"),
         "urls": [ris_url(record["url"])] if record.get("url") else [],
         "volume": record.get("volume"),
@@ -56,7 +65,7 @@ def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
         "issn": "; ".join(record.get("issn") or []) or None,
         "keywords": list(record.get("keywords") or []),
         "language": record.get("language"),
-        "notes": [record_note(record)],
+        "notes": notes,
     }
     return {k: v for k, v in entry.items() if v not in (None, "", [])}
 

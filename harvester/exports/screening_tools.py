@@ -2,11 +2,14 @@
 
 ASReview LAB reads the columns named in its data-format documentation (title, abstract,
 keywords, authors, doi, url) and keeps any other column through to its own export; its
-`record_id` is left to ASReview, and the cluster id travels in `cluster_id`.
-Rayyan's own CSV converter writes title, abstract, url, pmc_id, pubmed_id, year, month, day,
-authors (separated by "; "), journal and notes; its import template adds key, issn, volume,
-issue and pages. Rayyan shows `notes` to every reviewer, so the cluster, its sources and any
-retraction go there.
+`record_id` is left to ASReview, and the cluster id travels in `cluster_id`. The title and
+abstract are those of the review's `screening_language`; the others sit beside them
+(`other_titles`, `other_abstracts`, each "[id] ...").
+Rayyan's importer reads key, title, authors, journal, issn, volume, issue, pages, year,
+publisher, location, url, language, abstract and notes, and drops every other column: so the
+layout has those columns only, and everything else (DOI, PMID, PMCID, keywords, the full date,
+the cluster, its sources, links, retractions, the titles and abstracts in other languages)
+goes into `notes`, which Rayyan shows to every reviewer.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from harvester.exports.notes import record_note, retraction_flag
-from harvester.exports.table import joined, write_table
+from harvester.exports.notes import links_text, record_note, retraction_flag
+from harvester.exports.table import joined, language_columns, write_table
+from harvester.languages import labelled, others, screened
 
 ASREVIEW_COLUMNS = (
     "title",
@@ -28,7 +32,12 @@ ASREVIEW_COLUMNS = (
     "journal",
     "type",
     "language",
+    "title_language",
+    "other_titles",
+    "abstract_language",
+    "other_abstracts",
     "retracted",
+    "links",
     "cluster_id",
     "sources",
     "record_ids",
@@ -43,23 +52,18 @@ RAYYAN_COLUMNS = (
     "issue",
     "pages",
     "year",
-    "month",
-    "day",
+    "publisher",
+    "location",
     "url",
-    "doi",
-    "abstract",
-    "keywords",
     "language",
-    "pubmed_id",
-    "pmc_id",
+    "abstract",
     "notes",
 )
 
 
 def asreview_row(record: dict[str, Any]) -> dict[str, Any]:
     return {
-        "title": record.get("title"),
-        "abstract": record.get("abstract"),
+        **language_columns(record),
         "keywords": joined(record.get("keywords")),
         "authors": joined(record.get("authors")),
         "doi": record.get("doi"),
@@ -69,23 +73,38 @@ def asreview_row(record: dict[str, Any]) -> dict[str, Any]:
         "type": record.get("type"),
         "language": record.get("language"),
         "retracted": retraction_flag(record),
+        "links": links_text(record),
         "cluster_id": record["cluster_id"],
         "sources": joined(record.get("sources")),
         "record_ids": joined(record.get("work_ids")),
     }
 
 
-def _date_part(record: dict[str, Any], index: int) -> str | None:
-    """Month (1) or day (2) of the ISO publication date, when the source gave it."""
-    parts = (record.get("published") or "").split("-")
-    return str(int(parts[index])) if len(parts) > index and parts[index].isdigit() else None
+def rayyan_note(record: dict[str, Any]) -> str:
+    """Everything Rayyan has no column for, in the one column it shows every reviewer."""
+    view = screened(record)
+    ids = record.get("ids") or {}
+    parts = [
+        f"DOI: {record['doi']}" if record.get("doi") else "",
+        f"PMID: {ids['pmid']}" if ids.get("pmid") else "",
+        f"PMCID: {ids['pmcid']}" if ids.get("pmcid") else "",
+        f"published: {record['published']}" if record.get("published") else "",
+        f"keywords: {joined(record.get('keywords'))}" if record.get("keywords") else "",
+        record_note(record),
+    ]
+    if titles := others(view, "title"):
+        parts.append(f"other titles: {labelled(titles)}")
+    if abstracts := others(view, "abstract"):
+        parts.append(f"other abstracts: {labelled(abstracts)}")
+    return " | ".join(p for p in parts if p)
 
 
 def rayyan_row(record: dict[str, Any]) -> dict[str, Any]:
-    ids = record.get("ids") or {}
+    view = screened(record)
+    url = record.get("url") or (f"https://doi.org/{record['doi']}" if record.get("doi") else None)
     return {
         "key": record["cluster_id"],
-        "title": record.get("title"),
+        "title": view.get("title"),
         "authors": joined(record.get("authors")),
         "journal": record.get("venue"),
         "issn": joined(record.get("issn")),
@@ -93,16 +112,12 @@ def rayyan_row(record: dict[str, Any]) -> dict[str, Any]:
         "issue": record.get("issue"),
         "pages": record.get("pages"),
         "year": record.get("year"),
-        "month": _date_part(record, 1),
-        "day": _date_part(record, 2),
-        "url": record.get("url"),
-        "doi": record.get("doi"),
-        "abstract": record.get("abstract"),
-        "keywords": joined(record.get("keywords")),
+        "publisher": record.get("publisher"),
+        "location": None,
+        "url": url,
         "language": record.get("language"),
-        "pubmed_id": ids.get("pmid"),
-        "pmc_id": ids.get("pmcid"),
-        "notes": record_note(record),
+        "abstract": view.get("abstract"),
+        "notes": rayyan_note(record),
     }
 
 

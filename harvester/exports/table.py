@@ -10,12 +10,17 @@ import csv
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
-from harvester.exports.notes import retraction_flag
+from harvester.exports.notes import links_text, retraction_flag
+from harvester.languages import labelled, others, screened
 
 COLUMNS = (
     "cluster_id",
     "title",
+    "title_language",
+    "other_titles",
     "abstract",
+    "abstract_language",
+    "other_abstracts",
     "authors",
     "year",
     "journal",
@@ -28,6 +33,7 @@ COLUMNS = (
     "type",
     "language",
     "retracted",
+    "links",
     "sources",
     "record_ids",
 )
@@ -45,11 +51,24 @@ def joined(values: Iterable[str] | None) -> str:
     return "; ".join(values or [])
 
 
+def language_columns(record: dict[str, Any]) -> dict[str, Any]:
+    """The title and abstract screeners see first, their languages, and the others beside them
+    ("[id] Judul ..."), for every CSV layout."""
+    view = screened(record)
+    return {
+        "title": view.get("title"),
+        "title_language": view.get("title_language"),
+        "other_titles": labelled(others(view, "title")),
+        "abstract": view.get("abstract"),
+        "abstract_language": view.get("abstract_language"),
+        "other_abstracts": labelled(others(view, "abstract")),
+    }
+
+
 def csv_row(record: dict[str, Any]) -> dict[str, Any]:
     return {
         "cluster_id": record["cluster_id"],
-        "title": record.get("title"),
-        "abstract": record.get("abstract"),
+        **language_columns(record),
         "authors": joined(record.get("authors")),
         "year": record.get("year"),
         "journal": record.get("venue"),
@@ -62,6 +81,7 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
         "type": record.get("type"),
         "language": record.get("language"),
         "retracted": retraction_flag(record),
+        "links": links_text(record),
         "sources": joined(record.get("sources")),
         "record_ids": joined(record.get("work_ids")),
     }

@@ -1,5 +1,7 @@
-"""Reading the files a reviewer brings: RIS, BibTeX, CSV/TSV (also gzipped), EndNote XML and
-PubMed MEDLINE/.nbib. Each record remembers its file, its own id and its position."""
+"""Reading the files a reviewer brings: RIS (also Ovid's layout), BibTeX, CSV/TSV (also
+gzipped; Scopus' export among them), Web of Science plain text and tab-delimited, EndNote XML,
+PubMed MEDLINE/.nbib and CSL-JSON. The format is recognised from the file's content. Each
+record remembers its file, its own id and its position."""
 
 from __future__ import annotations
 
@@ -8,12 +10,15 @@ from pathlib import Path
 
 from harvester.errors import InputError
 from harvester.inputs.bibtex import read_bibtex
+from harvester.inputs.csljson import read_csl_json
+from harvester.inputs.detect import FORMAT_NAMES, detect_format
 from harvester.inputs.endnote import read_endnote
 from harvester.inputs.medline import read_medline
+from harvester.inputs.ovid import read_ovid
 from harvester.inputs.record import InputRecord, RawEntry, build_record
 from harvester.inputs.ris import read_ris
 from harvester.inputs.table import read_table
-from harvester.inputs.text import read_bytes
+from harvester.inputs.wos import read_wos
 
 Reader = Callable[[Path], Iterator[RawEntry]]
 READERS: dict[str, Reader] = {
@@ -22,37 +27,10 @@ READERS: dict[str, Reader] = {
     "csv": read_table,
     "endnote": read_endnote,
     "medline": read_medline,
+    "wos": read_wos,
+    "ovid": read_ovid,
+    "csljson": read_csl_json,
 }
-_EXTENSIONS = {
-    ".ris": "ris",
-    ".bib": "bibtex",
-    ".bibtex": "bibtex",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".gz": "csv",
-    ".xml": "endnote",
-    ".nbib": "medline",
-    ".medline": "medline",
-}
-
-
-def detect_format(path: Path) -> str:
-    """The reader for `path`: by its extension, else by its first bytes."""
-    by_name = _EXTENSIONS.get(path.suffix.lower())
-    if by_name:
-        return by_name
-    head = read_bytes(path)[:4096].decode("utf-8", "replace").lstrip("\ufeff \r\n\t")
-    if head.startswith("PMID-") or "\nPMID-" in head:
-        return "medline"
-    if head.startswith("TY  -") or "\nTY  -" in head:
-        return "ris"
-    if head.startswith("@"):
-        return "bibtex"
-    if head.startswith("<"):
-        return "endnote"
-    if not head:
-        raise InputError(f"{path}: empty file, no records")
-    return "csv"
 
 
 def read_entries(path: Path) -> list[RawEntry]:
@@ -83,6 +61,7 @@ def read_inputs(
 
 
 __all__ = [
+    "FORMAT_NAMES",
     "READERS",
     "InputRecord",
     "RawEntry",

@@ -14,7 +14,17 @@ from harvester.inputs.text import read_text
 
 # Our field <- the column names exports use for it (lower case, first match wins).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "recordid", "record_id", "record id", "rec-number", "key", "citation key"),
+    "id": (
+        "id",
+        "recordid",
+        "record_id",
+        "record id",
+        "rec-number",
+        "key",
+        "citation key",
+        "eid",  # Scopus
+        "accession number",
+    ),
     "title": ("title", "ti", "article title", "document title", "primary title", "t1"),
     "authors": ("author", "authors", "au", "author(s)", "author full names", "creators"),
     "year": ("year", "py", "publication year", "pubyear", "date", "publication date"),
@@ -42,10 +52,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "pmcid": ("pmcid", "pmc"),
     "type": ("entrytype", "type", "document type", "publication type", "ty"),
     "url": ("url", "link", "ur"),
-    "language": ("language", "la"),
+    "language": ("language", "la", "language of original document"),
 }
-_START_PAGE = ("start page", "beginning page", "sp", "first page")
-_END_PAGE = ("end page", "ending page", "ep", "last page")
+# Scopus writes "Page start" and "Page end", and "Art. No." where an article has no pages.
+_START_PAGE = ("start page", "page start", "beginning page", "sp", "first page", "art. no.")
+_END_PAGE = ("end page", "page end", "ending page", "ep", "last page")
 
 
 def _columns(header: list[str], path: Path) -> dict[str, list[int]]:

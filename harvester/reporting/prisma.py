@@ -14,10 +14,12 @@ records were screened already.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from harvester.filesources.imports import database_of_records
 from harvester.reporting.snapshots import (
     review_snapshots,
     snapshot_clusters,
@@ -25,6 +27,8 @@ from harvester.reporting.snapshots import (
     source_of,
 )
 from harvester.store import Store
+
+Label = Callable[[str], str]  # record id -> where it was identified (its database or source)
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,8 @@ def _filtered(store: Store, snapshot_id: int | None) -> Counter[str]:
     return Counter({str(k): int(v) for k, v in counts.items()})
 
 
-def _cumulative(clusters: Clusters, filtered: Counter[str]) -> FlowCounts:
-    matched = Counter(source_of(w) for works in clusters.values() for w in works)
+def _cumulative(clusters: Clusters, filtered: Counter[str], label: Label) -> FlowCounts:
+    matched = Counter(label(w) for works in clusters.values() for w in works)
     identified = matched + filtered
     removed = sum(matched.values()) - len(clusters)
     ineligible = sum(filtered.values())
@@ -101,7 +105,12 @@ def _cumulative(clusters: Clusters, filtered: Counter[str]) -> FlowCounts:
 
 
 def _update(
-    store: Store, snapshot_id: int, clusters: Clusters, before: Clusters, filtered: Counter[str]
+    store: Store,
+    snapshot_id: int,
+    clusters: Clusters,
+    before: Clusters,
+    filtered: Counter[str],
+    label: Label,
 ) -> UpdateCounts:
     info = snapshot_info(store, snapshot_id)
     known = {w for works in before.values() for w in works}
@@ -115,7 +124,7 @@ def _update(
     current_works = {w for works in clusters.values() for w in works}
     gone = [works for cid, works in before.items() if cid not in clusters]
     merged = sum(1 for works in gone if any(w in current_works for w in works))
-    identified = Counter(source_of(w) for w in new_works) + filtered
+    identified = Counter(label(w) for w in new_works) + filtered
     return UpdateCounts(
         snapshot_id=snapshot_id,
         run_id=info.run_id,
@@ -134,7 +143,15 @@ def _update(
 
 
 def prisma_report(store: Store, review_id: str, snapshot_id: int) -> PrismaReport:
-    """Counts of every update of `review_id` up to `snapshot_id`, and the cumulative ones."""
+    """Counts of every update of `review_id` up to `snapshot_id`, and the cumulative ones.
+
+    Records of a file source are identified under the database their file came from (Scopus,
+    Web of Science, ...); the others under their source."""
+    databases = database_of_records(store, review_id)
+
+    def label(work_id: str) -> str:
+        return databases.get(work_id) or source_of(work_id)
+
     updates = []
     before: Clusters = {}
     previous: int | None = None
@@ -143,8 +160,8 @@ def prisma_report(store: Store, review_id: str, snapshot_id: int) -> PrismaRepor
         # Newly filtered out in this update: the growth of the per-source count since the last.
         filtered = _filtered(store, sid)
         filtered.subtract(_filtered(store, previous))
-        updates.append(_update(store, sid, clusters, before, +filtered))
+        updates.append(_update(store, sid, clusters, before, +filtered, label))
         before, previous = clusters, sid
     return PrismaReport(
-        review_id, snapshot_id, updates, _cumulative(before, _filtered(store, previous))
+        review_id, snapshot_id, updates, _cumulative(before, _filtered(store, previous), label)
     )

@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from harvester import __version__
 from harvester.errors import HarvestError
+from harvester.filesources.config import FILES_CONNECTOR
+from harvester.filesources.imports import FileImport, run_imports
 from harvester.registry import connector_class
 from harvester.reporting.snapshots import (
     SnapshotInfo,
@@ -103,7 +105,51 @@ def _source_section(search: SourceSearch) -> list[str]:
     return lines
 
 
-def _update_section(number: int, info: SnapshotInfo) -> list[str]:
+def _file_search(found: FileImport) -> list[str]:
+    """One imported file as one search: the query as the team ran it, when and where."""
+    lines = [
+        f"#### {found.path}",
+        "",
+        f"- **Database:** {found.database or 'not declared'}",
+        f"- **Date searched:** {found.searched_on or 'not declared'} "
+        f"(file dated {_when(found.file_date)}, imported {_when(found.imported_at)})",
+        "- **Query as run:**",
+        "",
+        _fenced(found.query) if found.query else "  not declared in the review file",
+        "",
+    ]
+    hits = f"the database reported {found.declared_hits:,}; " if found.declared_hits else ""
+    lines.append(
+        f"- **Results:** {hits}{found.records:,} records in the file "
+        f"({found.format}, SHA-256 {found.sha256[:12]})"
+    )
+    if found.supersedes:
+        lines.append(
+            f"- **Replaces** the earlier version of this file ({found.supersedes[:12]}): "
+            f"records added {found.added:,}, dropped {found.dropped:,}"
+        )
+    if found.flag:
+        lines.append(f"- **Flag:** {found.flag}")
+    return [*lines, ""]
+
+
+def _files_section(search: SourceSearch, imports: list[FileImport]) -> list[str]:
+    lines = [
+        f"### {search.source}",
+        "",
+        f"- **Database exports:** `{search.query_sent.removeprefix('files: ')}` "
+        "(relative to the review file); each file imported is one search",
+        f"- **Status:** {search.status}" + (f": {search.error}" if search.error else ""),
+        "",
+    ]
+    if not imports:
+        return [*lines, "No new file in this update.", ""]
+    return lines + [line for found in imports for line in _file_search(found)]
+
+
+def _update_section(
+    number: int, info: SnapshotInfo, imports: dict[str, list[FileImport]]
+) -> list[str]:
     lines = [
         f"## Update {number}: run {info.run_id}, {info.created_at:%Y-%m-%d} "
         f"(snapshot {info.snapshot_id})",
@@ -124,7 +170,10 @@ def _update_section(number: int, info: SnapshotInfo) -> list[str]:
         "",
     ]
     for search in info.searches:
-        lines += _source_section(search)
+        if search.connector == FILES_CONNECTOR:
+            lines += _files_section(search, imports.get(search.source, []))
+        else:
+            lines += _source_section(search)
     return lines
 
 
@@ -150,5 +199,6 @@ def search_log(store: Store, review: Review, snapshot_id: int) -> str:
         "",
     ]
     for number, sid in enumerate(review_snapshots(store, review.id, up_to=snapshot_id), 1):
-        lines += _update_section(number, snapshot_info(store, sid))
+        info = snapshot_info(store, sid)
+        lines += _update_section(number, info, run_imports(store, review.id, info.run_id))
     return "\n".join(lines).rstrip() + "\n"

@@ -7,11 +7,13 @@ bookkeeping of a finished run), so a report of an old snapshot is the same every
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from harvester.errors import InputError
+from harvester.reporting.links import Link
 from harvester.store import Store
 
 
@@ -181,11 +183,13 @@ def snapshot_clusters(store: Store, snapshot_id: int) -> dict[str, tuple[str, ..
     }
 
 
-def export_record(member: Member) -> dict[str, Any]:
-    """The record an export writes: the canonical record plus its cluster and sources."""
+def export_record(member: Member, links: Sequence[Link] = ()) -> dict[str, Any]:
+    """The record an export writes: the canonical record plus its cluster, its sources and the
+    clusters it is linked to (a preprint's published version, a retraction notice)."""
     return {
         **member.record,
         "cluster_id": member.cluster_id,
         "work_ids": list(member.work_ids),
         "sources": list(member.sources),
+        "links": [{"kind": link.kind, "cluster_id": link.cluster_id} for link in links],
     }

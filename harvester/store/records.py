@@ -31,6 +31,7 @@ RAW_SCHEMA = pa.schema(
     ]
 )
 _LIST = pa.list_(pa.string())
+_TEXTS = pa.list_(pa.struct([("text", pa.string()), ("language", pa.string())]))
 WORK_SCHEMA = pa.schema(
     [
         ("work_id", pa.string()),
@@ -62,6 +63,8 @@ WORK_SCHEMA = pa.schema(
         ("pmid", pa.string()),
         ("arxiv", pa.string()),
         ("retracts", _LIST),
+        ("titles", _TEXTS),
+        ("abstracts", _TEXTS),
     ]
 )
 WORK_COLUMNS = [f.name for f in WORK_SCHEMA]

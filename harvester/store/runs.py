@@ -8,6 +8,7 @@ from datetime import datetime
 
 import duckdb
 
+from harvester.secrets import mask, mask_optional
 from harvester.store.database import Store
 
 
@@ -84,13 +85,13 @@ def start_source(
             run_id,
             source,
             connector,
-            query_sent,
-            list(notes),
+            mask(query_sent),  # the search log shows it: never with a key in it
+            [mask(note) for note in notes],
             exact,
             window_from,
             window_until,
             started,
-            explanation,
+            mask_optional(explanation),
         ],
     )
 
@@ -130,7 +131,7 @@ def finish_source(
     store.execute(
         """UPDATE run_sources SET status = ?, error = ?, requests = ?, finished_at = ?
            WHERE run_id = ? AND source = ?""",
-        [status, error, requests, finished, run_id, source],
+        [status, mask_optional(error), requests, finished, run_id, source],
     )
 
 
