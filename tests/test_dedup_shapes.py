@@ -104,7 +104,10 @@ def test_a_meeting_abstract_names_its_meeting_and_is_a_conference_record() -> No
 def test_a_meeting_abstract_by_its_publication_type() -> None:
     # An Ovid or Web of Science reader that keeps the journal alone still gives the type.
     for kind in ("Conference Abstract", "Meeting Abstract"):
-        assert keys(type=kind.lower(), venue="BMC Proceedings")["category"] == "conference"
+        found = keys(type=kind.lower(), venue="BMC Proceedings")
+        assert found["category"] == "conference"
+        assert found["meeting"] == ""  # a meeting abstract, its meeting unnamed
+    assert keys(type="inproceedings", venue="ICIS")["meeting"] is None  # a paper, not an abstract
 
 
 def test_a_journal_abbreviated_without_spaces_meets_its_full_name() -> None:

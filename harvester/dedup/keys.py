@@ -14,7 +14,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from harvester.dedup.kinds import category, is_generic, part_number, record_kind
+from harvester.dedup.kinds import (
+    category,
+    is_generic,
+    is_meeting_abstract,
+    part_number,
+    record_kind,
+)
 from harvester.dedup.shapes import citation, spreadsheet_damage
 from harvester.normalize import (
     NAME_PARTICLES,
@@ -68,7 +74,8 @@ KEY_SCHEMA = pa.schema(
         ("page_count", pa.int32()),
         ("embase", pa.string()),
         # The supplement a record is in ("3" for "Suppl 3", "" unnumbered), and the meeting an
-        # abstract was given at (its words, and its numbers: "22nd Congress ... 2014").
+        # abstract was given at (its words, "" when unnamed, and its numbers: "22nd Congress
+        # ... 2014").
         # The first page of a range of several numbered pages, as a number: ranges that overlap
         # in one volume are one article's (a page number off by one in one database).
         ("page_from", pa.int32()),
@@ -255,7 +262,9 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     numbers = _DIGITS.findall(plain)
     if len(numbers) > 1:  # "10,000" is two runs of digits before it is one number
         numbers = _DIGITS.findall(_THOUSANDS.sub("", plain))
+    # The meeting's name; "" for a meeting abstract whose record does not name it.
     meeting = title_key(cited.conference) if cited.conference else ""
+    abstract_at_meeting = bool(meeting) or is_meeting_abstract(work)
     return {
         "work_id": work_id,
         "doi": doi,
@@ -303,7 +312,7 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "supplement": cited.supplement
         if cited.supplement is not None
         else ("" if first and first[0] == "s" and first[1:].isdigit() else None),
-        "meeting": meeting or None,
+        "meeting": meeting if abstract_at_meeting else None,
         "meeting_numbers": " ".join(_DIGITS.findall(meeting)) if meeting else None,
     }
 

@@ -188,6 +188,8 @@ _CONFERENCE_TYPES = {
     "proceedings paper",
 }
 _JOURNAL_TYPES = {"article", "journal-article", "jour", "review", "letter", "editorial"}
+# Of those, the types of a meeting abstract (not a full paper in proceedings).
+_MEETING_ABSTRACT_TYPES = {"abst", "conference abstract", "meeting abstract"}
 _BOOK_TYPES = {"book", "inbook", "incollection", "book-chapter", "chap", "monograph"}
 _THESIS_TYPES = {"phdthesis", "mastersthesis", "thesis", "dissertation", "thes"}
 
@@ -251,3 +253,8 @@ def category(work: Work, venue: str, *, meeting: bool = False) -> str:
     ):
         return "conference"
     return "journal" if kind in _JOURNAL_TYPES or venue else ""
+
+
+def is_meeting_abstract(work: Work) -> bool:
+    """The record's type says it is an abstract given at a meeting."""
+    return (work.type or "").lower() in _MEETING_ABSTRACT_TYPES

@@ -135,7 +135,7 @@ VETOES: tuple[Veto, ...] = (
     Veto(
         "one abstract at two meetings",
         "an abstract given at two congresses (other meeting names, or other years where a "
-        "record names its meeting) is two records",
+        "record is a meeting abstract, not a paper in proceedings) is two records",
         lambda f, t: (
             f.both_conference
             & (f.meeting_conflict | ((f.year_gap >= 1) & (f.has_meeting_a | f.has_meeting_b)))
