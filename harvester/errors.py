@@ -2,7 +2,8 @@
 
     HarvestError                      anything the CLI turns into one line and exit code 2
     ├── ConfigError                   a review file is wrong (all problems listed at once)
-    │   └── UnknownConnectorError     a connector name nobody registered
+    │   ├── UnknownConnectorError     a connector name nobody registered
+    │   └── UnknownSourceError        `--source NAME` that the review file does not have
     ├── InputError                    a file the user gave cannot be read (names file, record)
     ├── StoreError                    the DuckDB store cannot be used
     │   └── StoreLockedError          another process holds the store
@@ -40,6 +41,14 @@ class UnknownConnectorError(ConfigError):
         self.known = sorted(known)
         prefix = f"{where}: " if where else ""
         super().__init__([f"{prefix}unknown connector {name!r}; known: {', '.join(self.known)}"])
+
+
+class UnknownSourceError(ConfigError):
+    def __init__(self, name: str, known: Iterable[str], where: str = "") -> None:
+        self.name = name
+        self.known = list(known)
+        prefix = f"{where}: " if where else ""
+        super().__init__([f"{prefix}unknown source {name!r}; known: {', '.join(self.known)}"])
 
 
 class InputError(HarvestError):

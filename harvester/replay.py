@@ -24,6 +24,7 @@ assert what a harvest asked for. Nothing here is used by a normal run.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import threading
@@ -125,7 +126,18 @@ class ReplayServer:
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._positions: dict[tuple[str, tuple[int, ...]], int] = {}
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        try:
+            self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise ConfigError(
+                [
+                    f"port {port} on 127.0.0.1 is taken (is another `harvester replay` or "
+                    "`make demo` still running?); stop it, or choose another --port "
+                    "(0 picks a free one)"
+                ]
+            ) from None
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester.connector import Connector
-from harvester.errors import ConfigError, UnknownConnectorError
+from harvester.errors import ConfigError, UnknownSourceError
 from harvester.query import Query
 from harvester.query.location import value_positions
 from harvester.query.parser import QuerySyntaxError, parse
@@ -79,7 +79,7 @@ class Review:
         for source in self.sources:
             if source.name == name:
                 return source
-        raise UnknownConnectorError(name, [s.name for s in self.sources], f"{self.path}: --source")
+        raise UnknownSourceError(name, [s.name for s in self.sources], f"{self.path}: --source")
 
     def query_for(self, source: SourceConfig) -> Query:
         if source.query:
