@@ -10,8 +10,12 @@
     └── ConnectorError                something went wrong talking to a source
         ├── FatalAPIError             4xx, bad key: retrying will not help
         ├── RetriableAPIError         429, 5xx, timeouts, dropped connections (honours Retry-After)
+        │   ├── ThrottledError        the source asks to wait longer than harvester waits: next run
+        │   └── DeadlineError         no complete answer within the request's or source's deadline
         ├── SkippableRecordError      one record cannot be mapped: counted, kept raw, run goes on
         └── ProtocolError             the source broke its protocol (repeated token, HTML for XML)
+            ├── UnexpectedResponseError  a page not of the shape the connector reads ({}, null)
+            ├── ResponseTooLargeError    a body (decompressed) or its nesting beyond the limits
             └── OAIError              an OAI-PMH error code, one class each (harvester/oai.py)
 
 Connector errors carry the source name so a run can report them per source; a failed or
@@ -96,9 +100,32 @@ class RetriableAPIError(ConnectorError):
         return self.status in (429, 403) or "rate limit" in self.detail.lower()
 
 
+class ThrottledError(RetriableAPIError):
+    """The source asked harvester to come back later than it waits: try the next run."""
+
+    @property
+    def throttled(self) -> bool:
+        return True
+
+
+class DeadlineError(RetriableAPIError):
+    """A request (retries included) or a whole source ran past its deadline."""
+
+
 class SkippableRecordError(ConnectorError):
     """One raw record could not be mapped to a Work."""
 
 
 class ProtocolError(ConnectorError):
     """The response does not follow the source's protocol."""
+
+
+class UnexpectedResponseError(ProtocolError):
+    """A page whose shape the connector does not read: never taken for an empty result."""
+
+    def __init__(self, message: str, *, source: str = "", status: int | None = None) -> None:
+        super().__init__(f"unexpected response: {message}", source=source, status=status)
+
+
+class ResponseTooLargeError(ProtocolError):
+    """A response beyond harvester's bounds (its decompressed size, its JSON nesting)."""

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from harvester.http import DEFAULT_TIMEOUT, MAX_RETRY_AFTER, HttpClient
+from harvester.http import (
+    DEFAULT_TIMEOUT,
+    MAX_RESPONSE_BYTES,
+    MAX_RETRY_AFTER,
+    REQUEST_DEADLINE,
+    HttpClient,
+)
 from harvester.registry import connectors
 from harvester.review import DEFAULT_OVERLAP_DAYS, SCHEDULES, SOURCE_KEYS, load_review
 from harvester.store import DEFAULT_PATH
@@ -62,6 +68,8 @@ def test_defaults_file_matches_the_code() -> None:
     assert DEFAULTS["http"]["max_attempts"] == HttpClient().max_attempts
     assert DEFAULTS["http"]["timeout_seconds"] == DEFAULT_TIMEOUT.read
     assert DEFAULTS["http"]["max_retry_after_seconds"] == MAX_RETRY_AFTER
+    assert DEFAULTS["http"]["request_deadline_seconds"] == REQUEST_DEADLINE
+    assert DEFAULTS["http"]["max_response_mb"] * 2**20 == MAX_RESPONSE_BYTES
     assert DEFAULTS["rate_limit"] == {name: cls.rate_limit for name, cls in connectors().items()}
 
 
