@@ -63,9 +63,15 @@ def _results(search: SourceSearch) -> str:
         if search.total_hits is not None
         else ""
     )
+    errors = (
+        f", {search.mapping_errors:,} of them could not be mapped (a connector error)"
+        if search.mapping_errors
+        else ""
+    )
     text = (
         f"{reported}{search.records:,} retrieved ({search.new_records:,} new, "
-        f"{search.changed:,} updated, {search.skipped:,} unusable); status {search.status}"
+        f"{search.changed:,} updated, {search.skipped:,} unusable{errors}); "
+        f"status {search.status}"
     )
     return text + (f": {search.error}" if search.error else "")
 

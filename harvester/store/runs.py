@@ -70,7 +70,7 @@ def start_source(
     connector: str,
     query_sent: str,
     notes: Sequence[str],
-    exact: bool,
+    exact: bool | None,
     window_from: datetime | None,
     window_until: datetime,
     started: datetime,
@@ -107,13 +107,26 @@ def count_page(
     skipped: int,
     total_hits: int | None,
     filtered_out: int = 0,
+    mapping_errors: int = 0,
 ) -> None:
     con.execute(
         """UPDATE run_sources SET requests = ?, records = records + ?,
                   new_records = new_records + ?, changed = changed + ?, skipped = skipped + ?,
-                  filtered_out = filtered_out + ?, total_hits = coalesce(?, total_hits)
+                  filtered_out = filtered_out + ?, total_hits = coalesce(?, total_hits),
+                  mapping_errors = mapping_errors + ?
            WHERE run_id = ? AND source = ?""",
-        [requests, records, new, changed, skipped, filtered_out, total_hits, run_id, source],
+        [
+            requests,
+            records,
+            new,
+            changed,
+            skipped,
+            filtered_out,
+            total_hits,
+            mapping_errors,
+            run_id,
+            source,
+        ],
     )
 
 
