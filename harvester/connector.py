@@ -32,6 +32,7 @@ from harvester.errors import (
     ProtocolError,
     ResponseTooLargeError,
     RetriableAPIError,
+    SkippableRecordError,
     UnexpectedResponseError,
 )
 from harvester.http import Request, Response, parse_retry_after
@@ -209,11 +210,21 @@ class Connector:
             )
 
     def parse(self, body: bytes) -> list[Work]:
-        """Map a saved response body to works (the `connectors parse` command)."""
+        """Map a saved response body to works (records the source gives unusable left out)."""
+        return self.parse_counted(body)[0]
+
+    def parse_counted(self, body: bytes) -> tuple[list[Work], list[str]]:
+        """(works, why each unusable record was left out) of a saved response body."""
         message = self.api_error(body)
         if message:
             raise FatalAPIError(f"API error: {message}", source=self.instance)
-        return [self.to_work(raw) for raw in self.parse_page(body).records]
+        works, skipped = [], []
+        for raw in self.parse_page(body).records:
+            try:
+                works.append(self.to_work(raw))
+            except SkippableRecordError as exc:
+                skipped.append(exc.detail)
+        return works, skipped
 
 
 def _grouped(expression: str) -> str:
