@@ -79,7 +79,7 @@ def write_all_atomically(
 def _temporary(out: Path) -> Path:
     """A new hidden file beside `out`, named for this process; stale ones are removed first."""
     directory = out.parent if str(out.parent) else Path(".")
-    remove_stale_temporaries(directory, out.name)
+    remove_stale_temporaries(directory)
     try:
         handle, name = tempfile.mkstemp(
             prefix=f".{out.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=directory

@@ -8,6 +8,8 @@ Everything comes from the run bookkeeping the store keeps; nothing is typed in.
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -33,6 +35,16 @@ def _database(connector: str) -> str:
         return connector_class(connector).title or connector
     except HarvestError:  # a connector no longer installed still has its log
         return connector
+
+
+# Markdown's punctuation that makes markup inside a line, shown as itself instead.
+_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+
+
+def plain(text: str) -> str:
+    """Text from a review file or a server (a title, an error) as it reads, never as markup:
+    HTML is escaped and Markdown's punctuation backslashed, on one line."""
+    return _MARKUP.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
 
 
 def _fenced(text: str) -> str:
@@ -73,7 +85,7 @@ def _results(search: SourceSearch) -> str:
         f"{search.changed:,} updated, {search.skipped:,} unusable{errors}); "
         f"status {search.status}"
     )
-    return text + (f": {search.error}" if search.error else "")
+    return text + (f": {plain(search.error)}" if search.error else "")
 
 
 def _source_section(search: SourceSearch) -> list[str]:
@@ -92,7 +104,7 @@ def _source_section(search: SourceSearch) -> list[str]:
     ]
     if search.notes:
         lines += ["- **Translation notes:**", ""]
-        lines += [f"  > {note}" for note in search.notes]
+        lines += [f"  > {plain(note)}" for note in search.notes]
         lines.append("")
     if search.exact is not None:
         exact = (
@@ -143,7 +155,7 @@ def search_log(store: Store, review: Review, snapshot_id: int) -> str:
         else "no limit"
     )
     lines = [
-        f"# Search log: {review.title}",
+        f"# Search log: {plain(review.title)}",
         "",
         f"Review `{review.id}`, up to snapshot {snapshot_id}. Written by harvester "
         f"{__version__} from its store; one section per update of the living review.",
