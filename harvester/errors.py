@@ -2,8 +2,9 @@
 
     HarvestError                      anything the CLI turns into one line and exit code 2
     ├── ConfigError                   a review file is wrong (all problems listed at once)
-    │   ├── UnknownConnectorError     a connector name nobody registered
-    │   └── UnknownSourceError        `--source NAME` that the review file does not have
+    │   └── UnknownNameError          a name that is not among the known ones (listed)
+    │       ├── UnknownConnectorError a connector name nobody registered
+    │       └── UnknownSourceError    `--source NAME` that the review file does not have
     ├── InputError                    a file the user gave cannot be read (names file, record)
     ├── StoreError                    the DuckDB store cannot be used
     │   └── StoreLockedError          another process holds the store
@@ -39,20 +40,28 @@ class ConfigError(HarvestError):
         super().__init__("; ".join(self.problems) if self.problems else "invalid configuration")
 
 
-class UnknownConnectorError(ConfigError):
-    def __init__(self, name: str, known: Iterable[str], where: str = "") -> None:
-        self.name = name
-        self.known = sorted(known)
-        prefix = f"{where}: " if where else ""
-        super().__init__([f"{prefix}unknown connector {name!r}; known: {', '.join(self.known)}"])
+class UnknownNameError(ConfigError):
+    """A name that is not one of `known`; the message lists them (`kind` says what they are)."""
 
+    kind = "name"
 
-class UnknownSourceError(ConfigError):
     def __init__(self, name: str, known: Iterable[str], where: str = "") -> None:
         self.name = name
         self.known = list(known)
         prefix = f"{where}: " if where else ""
-        super().__init__([f"{prefix}unknown source {name!r}; known: {', '.join(self.known)}"])
+        listed = ", ".join(self.known)
+        super().__init__([f"{prefix}unknown {self.kind} {name!r}; known: {listed}"])
+
+
+class UnknownConnectorError(UnknownNameError):
+    kind = "connector"
+
+    def __init__(self, name: str, known: Iterable[str], where: str = "") -> None:
+        super().__init__(name, sorted(known), where)
+
+
+class UnknownSourceError(UnknownNameError):
+    kind = "source"  # known: in the order of the review file
 
 
 class InputError(HarvestError):

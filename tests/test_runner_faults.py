@@ -14,9 +14,11 @@ from typing import Any
 import duckdb
 import pytest
 
+from harvester.cli.run import closing_lines
 from harvester.errors import StoreError
 from harvester.http import HttpClient
 from harvester.replay import ReplayServer, Route, load_routes
+from harvester.reporting.searchlog import search_log
 from harvester.review import load_review
 from harvester.runner import RunResult, run_review
 from harvester.store import Store
@@ -72,6 +74,15 @@ def written(tmp_path: Path, name: str, content: bytes | dict[str, Any]) -> Path:
     data = content if isinstance(content, bytes) else json.dumps(content).encode()
     path.write_bytes(data)
     return path
+
+
+def one_page_walk(tmp_path: Path, page: dict[str, Any]) -> list[Route]:
+    """Crossref answering with `page`, then with the empty page that ends its scroll."""
+    ends = {"cursor": page["message"]["next-cursor"]}
+    return [
+        Route("/crossref/works", written(tmp_path, "page.json", page), query={"cursor": "*"}),
+        Route("/crossref/works", REPLAY / "demo" / "crossref-empty-page.json", query=ends),
+    ]
 
 
 def assert_isolated(result: RunResult, store: Store, reason: str) -> None:
@@ -209,15 +220,7 @@ def test_mapping_errors_are_counted_shown_and_kept_raw(store: Store, tmp_path: P
     page = crossref_page()
     del page["message"]["items"][0]["DOI"]  # a shape the Crossref mapping does not know
     page["message"]["items"][2]["title"] = 42  # the mapping expects a list of strings
-    routes = [Route("/crossref/works", written(tmp_path, "two-bad.json", page))]
-    routes.append(
-        Route(
-            "/crossref/works",
-            REPLAY / "demo" / "crossref-empty-page.json",
-            query={"cursor": page["message"]["next-cursor"]},
-        )
-    )
-    result, _ = harvest(store, tmp_path, routes)
+    result, _ = harvest(store, tmp_path, one_page_walk(tmp_path, page))
     crossref = result.sources[0]
     assert (crossref.status, crossref.records, crossref.skipped) == ("ok", 20, 2)
     assert crossref.mapping_errors == 2
@@ -228,6 +231,9 @@ def test_mapping_errors_are_counted_shown_and_kept_raw(store: Store, tmp_path: P
     assert errors[0].startswith("TypeError: ") and ", from connectors/" in errors[0]
     assert errors[1].startswith("no record id: KeyError: 'DOI' (at connectors/crossref.py:")
     assert store.value("SELECT count(*) FROM works WHERE source = 'crossref'") == 18
+    assert "2 records could not be mapped (map errors)" in " ".join(closing_lines(result))
+    log = search_log(store, load_review(tmp_path / "review.toml"), 1)
+    assert "20 retrieved (20 new, 0 updated, 2 unusable, 2 of them could not be mapped" in log
 
 
 def test_already_stored_is_never_negative(store: Store, tmp_path: Path) -> None:
@@ -235,14 +241,7 @@ def test_already_stored_is_never_negative(store: Store, tmp_path: Path) -> None:
     items = page["message"]["items"]
     items.append(dict(items[0]))  # the same record twice on one page
     del items[1]["DOI"]  # and one that cannot be mapped, new to the store
-    routes = [Route("/crossref/works", written(tmp_path, "odd.json", page))]
-    routes.append(
-        Route(
-            "/crossref/works",
-            REPLAY / "demo" / "crossref-empty-page.json",
-            query={"cursor": page["message"]["next-cursor"]},
-        )
-    )
+    routes = one_page_walk(tmp_path, page)
     crossref = harvest(store, tmp_path, routes)[0].sources[0]
     assert (crossref.records, crossref.new, crossref.skipped, crossref.unchanged) == (21, 20, 1, 0)
     again = harvest(store, tmp_path, routes)[0].sources[0]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from harvester.errors import InputError
+from harvester.processes import alive
 
 T = TypeVar("T")
 Write = Callable[[TextIO], Any]
@@ -96,23 +97,11 @@ def remove_stale_temporaries(directory: Path, name: str | None = None) -> list[P
     with contextlib.suppress(OSError):
         for entry in directory.iterdir():
             match = _TEMP.match(entry.name)
-            if match and (name is None or match["name"] == name) and not _alive(int(match["pid"])):
+            if match and (name is None or match["name"] == name) and not alive(int(match["pid"])):
                 with contextlib.suppress(OSError):
                     entry.unlink()
                     removed.append(entry)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _mode_for(out: Path) -> int:

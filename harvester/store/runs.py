@@ -8,6 +8,7 @@ from datetime import datetime
 
 import duckdb
 
+from harvester.processes import alive
 from harvester.store.database import Store
 
 
@@ -22,7 +23,7 @@ def register_review(store: Store, review_id: str, title: str, path: str) -> None
 def mark_abandoned_runs(store: Store) -> int:
     """Runs left "running" by a process that died are closed as interrupted."""
     stale = store.rows("SELECT run_id, pid FROM runs WHERE status = 'running'")
-    dead = [run_id for run_id, pid in stale if not _alive(pid)]
+    dead = [run_id for run_id, pid in stale if not alive(pid)]
     for run_id in dead:
         store.execute("UPDATE runs SET status = 'interrupted' WHERE run_id = ?", [run_id])
         store.execute(
@@ -30,20 +31,6 @@ def mark_abandoned_runs(store: Store) -> int:
             [run_id],
         )
     return len(dead)
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def start_run(store: Store, review_id: str, started: datetime, full: bool) -> int:
