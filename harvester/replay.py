@@ -29,9 +29,11 @@ from __future__ import annotations
 import errno
 import json
 import re
+import sys
 import threading
 import time
 import tomllib
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -145,6 +147,7 @@ class ReplayServer:
                 ]
             ) from None
         self._httpd.daemon_threads = True
+        self._httpd.handle_error = self._client_gone  # type: ignore[method-assign]
         self._thread: threading.Thread | None = None
 
     @property
@@ -172,6 +175,13 @@ class ReplayServer:
 
     def serve_forever(self) -> None:
         self._httpd.serve_forever()
+
+    @staticmethod
+    def _client_gone(request: object, client_address: object) -> None:
+        """A client that hung up (killed, timed out) is what some faults are for: no traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            traceback.print_exc()
 
     def reset(self) -> None:
         """Forget hits and sequence positions: the next request starts the recordings over."""

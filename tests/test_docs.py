@@ -90,3 +90,20 @@ def test_adding_a_connector_quotes_real_code() -> None:
     )
     assert shown is not None
     assert shown.group(2) == (ROOT / shown.group(1)).read_text(encoding="utf-8")
+
+
+def test_every_fault_in_the_reliability_matrix_names_a_real_test() -> None:
+    text = (DOCS / "reliability.md").read_text(encoding="utf-8")
+    matrix = text.split("## Fault matrix", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in matrix.splitlines() if line.startswith("| ")]
+    assert rows[0].startswith("| fault | what harvester does | test |")
+    assert len(rows[1:]) >= 40
+    for row in rows[1:]:
+        shown = row.rstrip(" |").rsplit(" | ", 1)[1]
+        names = re.findall(r"`([\w/]+\.py)::(\w+)`", shown)
+        assert names, row
+        for file, test in names:
+            path = ROOT / (file if "/" in file else f"tests/{file}")
+            assert re.search(rf"^    def {test}\(|^def {test}\(", path.read_text(), re.M), (
+                f"{file}::{test} is not a test"
+            )
