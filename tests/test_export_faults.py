@@ -86,6 +86,13 @@ def test_control_characters_never_reach_an_export(tmp_path: Path, fmt: str) -> N
         assert works[1].abstract == "Line one line two[31m"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "asreview", "rayyan"])
+def test_a_control_character_cannot_hide_a_formula(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "all.csv"
+    export_records([record(1, title='\x00=HYPERLINK("http://x")')], fmt, out)
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
 def test_an_export_follows_the_umask(tmp_path: Path, umask: None, mask: int, mode: int) -> None:
     os.umask(mask)

@@ -16,10 +16,10 @@ import pytest
 import rispy
 
 from harvester.exports import load_snapshot_records
-from harvester.exports.files import printable
 from harvester.exports.notes import record_note
 from harvester.exports.ris import ris_url
 from harvester.exports.table import neutralize
+from harvester.exports.text import printable
 from harvester.replay import ReplayServer
 from harvester.store import open_store
 from tests.conftest import REPLAY, run_cli, write_review

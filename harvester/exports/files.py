@@ -7,11 +7,10 @@ file appears, or not at all).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from harvester.exports.atomic import Write, write_atomically
 from harvester.exports.bibtex import write_bibtex
@@ -19,6 +18,7 @@ from harvester.exports.jsonl import write_jsonl
 from harvester.exports.ris import write_ris
 from harvester.exports.screening_tools import write_asreview, write_rayyan
 from harvester.exports.table import write_csv
+from harvester.exports.text import PrintableStream
 from harvester.reporting.snapshots import export_record, resolve_snapshot, snapshot_members
 from harvester.store import Store
 
@@ -55,26 +55,4 @@ def export_records(
 def export_writer(records: list[dict[str, Any]], fmt: str) -> Write:
     """What writes `records` as `fmt` to a stream (for writing several files together)."""
     writer = FORMATS[fmt]
-    return lambda stream: writer((printable(r) for r in records), stream)
-
-
-# Control characters (NUL, escape, ...; not tab or line breaks) and the C1 controls: no export
-# format carries them, and a reader (harvester's own among them) takes a NUL for binary data.
-# Those that separate words (vertical tab, form feed, the separators, NEL) become a space.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SPACES = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
-_UNPRINTABLE = {
-    code: (" " if chr(code) in _SPACES else None)
-    for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
-}
-
-
-def printable(value: Any) -> Any:
-    """`value` (a record, a list, a string) with control characters taken out of its text."""
-    if isinstance(value, str):
-        return value.translate(_UNPRINTABLE) if _CONTROL.search(value) else value
-    if isinstance(value, dict):
-        return {key: printable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [printable(item) for item in value]
-    return value
+    return lambda stream: writer(records, cast(TextIO, PrintableStream(stream)))
