@@ -7,16 +7,19 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
+from connectors.crossref import Crossref
 from harvester.cli.run import closing_lines
 from harvester.errors import StoreError
 from harvester.http import HttpClient
+from harvester.pagination import Page
+from harvester.registry import connectors
 from harvester.replay import ReplayServer, Route, load_routes
 from harvester.reporting.searchlog import search_log
 from harvester.review import load_review
@@ -260,3 +263,49 @@ def test_the_store_failing_is_one_clear_error(tmp_path: Path) -> None:
         assert isinstance(failure, StoreError) and str(failure) == f"{reason} writing {wal}"
     # A mistake in a statement is a bug, not the store failing: it keeps its traceback.
     assert store_failure(duckdb.ParserException("syntax error"), tmp_path / "s") is None
+
+
+class BuggyCrossref(Crossref):
+    """A third-party connector with a bug: where, the test says."""
+
+    name = "buggy"
+    bug_in = ""
+
+    def since_params(self, since: date) -> dict[str, str]:
+        if self.bug_in == "since_params":
+            raise AttributeError("'NoneType' object has no attribute 'strip'")
+        return super().since_params(since)
+
+    def parse_page(self, body: bytes) -> Page:
+        if self.bug_in == "parse_page" and b'"items": []' not in body:
+            return Page(records=[1 / 0])
+        return super().parse_page(body)
+
+
+@pytest.mark.parametrize(
+    ("bug_in", "reason"),
+    [
+        ("parse_page", "internal error: ZeroDivisionError: division by zero (at tests/"),
+        ("since_params", "internal error: AttributeError: 'NoneType' object has no attribute"),
+    ],
+)
+def test_a_bug_anywhere_in_a_connector_fails_only_its_source(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bug_in: str, reason: str
+) -> None:
+    monkeypatch.setitem(connectors(), "buggy", BuggyCrossref)
+    with ReplayServer(REPLAY / "demo") as server:
+        review = review_file(tmp_path, server.url)
+        text = review.read_text().replace('connector = "crossref"', 'connector = "buggy"')
+        review.write_text(text.replace("/buggy", "/crossref"))
+        for bug in ("", bug_in):  # a first run without the bug, so the second has a watermark
+            monkeypatch.setattr(BuggyCrossref, "bug_in", bug)
+            server.reset()
+            with HttpClient(max_attempts=1, sleep=lambda s: None) as http:
+                result = run_review(load_review(review), store, http=http, clock=lambda: WHEN)
+    buggy, openalex = result.sources
+    assert (buggy.status, openalex.status, openalex.records) == ("failed", "ok", 38)
+    assert buggy.error is not None and buggy.error.startswith(reason), buggy.error
+    assert "buggy connector or harvester" in buggy.error
+    logged = store.rows("SELECT status, error FROM run_sources WHERE run_id = 2 ORDER BY source")
+    assert logged[0] == ("failed", buggy.error)
+    assert result.snapshot is not None
