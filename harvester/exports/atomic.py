@@ -5,7 +5,8 @@ reader never sees half a file. Several files that belong together (a deduplicati
 merged records, a PRISMA diagram and its counts) are all written before any is renamed: when
 one cannot be written, none appears. A finished file gets the permissions a file created
 normally would (the umask), not the private ones of a temporary file. A temporary file left by a
-process that was killed carries its pid in its name and is removed by the next write beside it.
+process that was killed carries its pid in its name and is removed by the next write of that
+file.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def write_all_atomically(
 def _temporary(out: Path) -> Path:
     """A new hidden file beside `out`, named for this process; stale ones are removed first."""
     directory = out.parent if str(out.parent) else Path(".")
-    remove_stale_temporaries(directory)
+    # Only this file's: a pid means nothing to another machine or container sharing the folder.
+    remove_stale_temporaries(directory, out.name)
     try:
         handle, name = tempfile.mkstemp(
             prefix=f".{out.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=directory
