@@ -7,7 +7,7 @@ DB     ?= data/harvester.duckdb
 REVIEW ?= config/reviews/egov-oss.toml
 DEMO_PORT ?= 8765
 
-.PHONY: run demo demo-update serve-demo test lint bench bench-dedup bench-env venv clean
+.PHONY: run demo demo-update serve-demo test lint bench bench-dedup bench-env chaos venv clean
 
 $(STAMP):
 	rm -f $(VENV)/.installed-*
@@ -59,6 +59,11 @@ bench: $(STAMP)
 ## Deduplication on the labelled sets in ../shared/data/dedup, beside the peers when installed.
 bench-dedup: $(STAMP)
 	$(BIN)/python -m benchmarks.dedup
+
+## kill -9 trials during harvest, dedup, snapshot and export, each resumed: nothing may be lost,
+## stored twice or half-written (benchmarks/chaos.py; SEED=N makes the same random choices).
+chaos: $(STAMP)
+	$(BIN)/python -m benchmarks.chaos $(if $(SEED),--seed $(SEED))
 
 ## The peers' own environment (kept apart from ours: they pin other pandas/rispy versions).
 bench-env:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from harvester.connector import Connector
+from harvester.errors import SkippableRecordError
 from harvester.mapping import names, strings
 from harvester.normalize import clean_abstract, clean_text, clean_title, normalize_doi, parse_year
 from harvester.pagination import OffsetPaginator, Page
@@ -29,7 +30,7 @@ def arxiv_id(url: str | None) -> str:
     ".../abs/astro-ph/0601001v1" -> "astro-ph/0601001")."""
     ident = re.sub(r"v\d+$", "", (url or "").split("/abs/", 1)[-1].strip())
     if not ident or "/api/errors" in (url or ""):
-        raise ValueError(f"not an arXiv entry id: {url!r}")
+        raise SkippableRecordError(f"not an arXiv entry id: {url!r}")
     return ident
 
 

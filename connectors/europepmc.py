@@ -9,6 +9,7 @@ from connectors import nlm
 from connectors.europepmc_xml import xml_page
 from connectors.nlm import medline_name
 from harvester.connector import JsonConnector, dig
+from harvester.errors import SkippableRecordError
 from harvester.mapping import id_map, person, strings
 from harvester.normalize import (
     clean_abstract,
@@ -77,7 +78,7 @@ class EuropePMC(JsonConnector):
 
     def source_id(self, raw: Any) -> str:
         if not raw.get("id") or not raw.get("source"):
-            raise ValueError("Europe PMC record without id and source")
+            raise SkippableRecordError("Europe PMC record without id and source")
         return f"{raw['source']}:{raw['id']}"
 
     def updated_at(self, raw: Any) -> str | None:

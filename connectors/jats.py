@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from connectors import nlm
+from harvester.errors import SkippableRecordError
 from harvester.mapping import id_map, person, strings
 from harvester.normalize import clean_abstract, clean_text, clean_title, normalize_doi, parse_year
 from harvester.work import Work
@@ -32,14 +33,14 @@ def jats_id(raw: Element) -> str:
     ids = article_ids(raw)
     ident = ids.get("pmid") or ids.get("pmcid")
     if not ident:
-        raise ValueError("JATS article without a PMID or PMCID")
+        raise SkippableRecordError("JATS article without a PMID or PMCID")
     return ident
 
 
 def jats_work(source: str, raw: Element) -> Work:
     meta, journal = raw.find("front/article-meta"), raw.find("front/journal-meta")
     if meta is None:
-        raise ValueError("JATS article without front/article-meta")
+        raise SkippableRecordError("JATS article without front/article-meta")
     ids = article_ids(raw)
     year, published = _pub_date(meta)
     pages = "-".join(texts(meta, "fpage") + texts(meta, "lpage")) or text(meta, "elocation-id")

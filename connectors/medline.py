@@ -6,6 +6,7 @@ from lxml import etree
 
 from connectors import nlm
 from connectors.jats import jats_id, jats_work
+from harvester.errors import SkippableRecordError
 from harvester.mapping import id_map, person, strings
 from harvester.normalize import (
     clean_abstract,
@@ -30,7 +31,7 @@ def record_id(raw: Element) -> str:
         return jats_id(raw)
     pmid = text(raw) if raw.tag == "Id" else text(raw, "*/PMID")
     if not pmid:
-        raise ValueError(f"PubMed record <{etree.QName(raw).localname}> without a PMID")
+        raise SkippableRecordError(f"PubMed record <{etree.QName(raw).localname}> without a PMID")
     return pmid
 
 
@@ -42,7 +43,7 @@ def record_work(source: str, raw: Element) -> Work:
     if raw.tag == "article":
         return jats_work(source, raw)
     if raw.tag != "Id":
-        raise ValueError(f"not a PubMed record: <{etree.QName(raw).localname}>")
+        raise SkippableRecordError(f"not a PubMed record: <{etree.QName(raw).localname}>")
     pmid = record_id(raw)  # an esearch <Id>: all that is known is the PMID
     return Work(source, pmid, url=pubmed_url(pmid), ids={"pmid": pmid})
 
@@ -52,7 +53,7 @@ def article_work(source: str, raw: Element) -> Work:
     article = citation.find("Article") if citation is not None else None
     journal = article.find("Journal") if article is not None else None
     if citation is None or article is None or journal is None:
-        raise ValueError("PubmedArticle without MedlineCitation/Article/Journal")
+        raise SkippableRecordError("PubmedArticle without MedlineCitation/Article/Journal")
     issue = journal.find("JournalIssue")
     pmid = _pmid(citation)
     ids = _article_ids(raw.find("PubmedData/ArticleIdList"))
@@ -95,7 +96,7 @@ def book_work(source: str, raw: Element) -> Work:
     document = raw.find("BookDocument")
     book = document.find("Book") if document is not None else None
     if document is None or book is None:
-        raise ValueError("PubmedBookArticle without BookDocument/Book")
+        raise SkippableRecordError("PubmedBookArticle without BookDocument/Book")
     pmid = _pmid(document)
     ids = _article_ids(document.find("ArticleIdList"), raw.find("PubmedBookData/ArticleIdList"))
     chapter, book_title = _title(text(document, "ArticleTitle")), _title(text(book, "BookTitle"))
@@ -123,7 +124,7 @@ def book_work(source: str, raw: Element) -> Work:
 def _pmid(parent: Element) -> str:
     pmid = text(parent, "PMID")
     if not pmid:
-        raise ValueError("PubMed record without a PMID")
+        raise SkippableRecordError("PubMed record without a PMID")
     return pmid
 
 

@@ -8,6 +8,8 @@ metadata formats in connectors/oai_dc.py and connectors/oai_datacite.py.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -28,6 +30,13 @@ from harvester.work import Work
 from harvester.xml import from_string, to_string
 
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
+DAYS = "YYYY-MM-DD"
+# The metadata formats harvester maps to works (connectors/oai_dc.py, connectors/oai_datacite.py).
+PREFIXES = ("oai_dc", "datacite", "oai_datacite")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+# OAI-PMH 2.0 section 4.6: a setSpec is colon-separated parts of these characters.
+_SET_SPEC = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
 
 
 def stamp(value: object) -> str:
@@ -35,6 +44,34 @@ def stamp(value: object) -> str:
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return str(value)
+
+
+def datestamp_problem(value: object, granularity: str) -> str | None:
+    """Why `value` (a review file's from/until) is not a datestamp the repository accepts."""
+    if isinstance(value, datetime):
+        return (
+            None if granularity == SECONDS else f"has a time of day; set granularity = {SECONDS!r}"
+        )
+    if isinstance(value, date):
+        return None
+    text = str(value)
+    if _DAY.match(text):
+        ok = _valid_date(text)
+    elif _SECOND.match(text):
+        if granularity != SECONDS:
+            return f"has a time of day; set granularity = {SECONDS!r} or give a date"
+        ok = _valid_date(text[:10])
+    else:
+        return f"must be a date ({DAYS}) or, with granularity {SECONDS!r}, a UTC time"
+    return None if ok else "is not a real date"
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def metadata_work(metadata: etree._Element) -> Work:
@@ -56,12 +93,36 @@ class OaiPmh(Connector):
     paginator = TokenPaginator()
     rate_limit = 1.0
     options: ClassVar[dict[str, str]] = {
-        "metadata_prefix": "oai_dc (default), datacite or oai_datacite",
+        "metadata_prefix": f"{PREFIXES[0]} (default), {PREFIXES[1]} or {PREFIXES[2]}",
         "set": "harvest one set only (a journal on a site-wide OJS endpoint)",
         "granularity": f"the repository's (Identify): YYYY-MM-DD (default) or {SECONDS}",
         "from": "harvest nothing older than this datestamp, even on the first run",
         "until": "harvest nothing newer than this datestamp",
     }
+
+    option_choices: ClassVar[dict[str, tuple[str, ...]]] = {
+        "metadata_prefix": PREFIXES,
+        "granularity": (DAYS, SECONDS),
+    }
+
+    @classmethod
+    def setting_problems(cls, settings: Mapping[str, Any]) -> dict[str, str]:
+        problems = super().setting_problems(settings)
+        spec = settings.get("set")
+        if spec is not None and (not isinstance(spec, str) or not _SET_SPEC.match(spec)):
+            problems["set"] = "must be a setSpec (letters, digits, -_.!~*'() and ':' between parts)"
+        granularity = str(settings.get("granularity", DAYS))
+        for key in ("from", "until"):
+            if key in settings:
+                problem = datestamp_problem(settings[key], granularity)
+                if problem:
+                    problems[key] = problem
+        both = (
+            "from" in settings and "until" in settings and not problems.keys() & {"from", "until"}
+        )
+        if both and stamp(settings["from"])[:10] > stamp(settings["until"])[:10]:
+            problems["until"] = "is before from: the window would hold nothing"
+        return problems
 
     def __init__(self, *, base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(base_url=base_url, **kwargs)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from harvester.connector import JsonConnector, dig
+from harvester.errors import SkippableRecordError
 from harvester.mapping import id_map, names, strings
 from harvester.normalize import clean_text, clean_title, normalize_doi, normalize_issn, parse_year
 from harvester.pagination import CursorPaginator
@@ -67,7 +68,7 @@ class OpenAlex(JsonConnector):
     def source_id(self, raw: Any) -> str:
         ident = _tail(raw.get("id") or dig(raw, ("ids", "openalex")))
         if not ident:
-            raise ValueError("OpenAlex record without an id")
+            raise SkippableRecordError("OpenAlex record without an id")
         return ident
 
     def updated_at(self, raw: Any) -> str | None:

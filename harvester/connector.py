@@ -27,7 +27,14 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, ClassVar
 
-from harvester.errors import FatalAPIError, ProtocolError, RetriableAPIError
+from harvester.errors import (
+    FatalAPIError,
+    ProtocolError,
+    ResponseTooLargeError,
+    RetriableAPIError,
+    SkippableRecordError,
+    UnexpectedResponseError,
+)
 from harvester.http import Request, Response, parse_retry_after
 from harvester.pagination import Page, Paginator, PagingState, SinglePage
 from harvester.query import Query, Translation
@@ -36,6 +43,9 @@ from harvester.work import Work
 
 # The core hands a connector this to fetch and parse one request (retries included).
 Fetch = Callable[[Request], Page]
+# JSON nested deeper than this is refused: real API pages nest fewer than 15 levels, and every
+# step after parsing (storing the payload, mapping) may walk a record by recursion.
+MAX_JSON_DEPTH = 100
 
 
 class Connector:
@@ -200,11 +210,21 @@ class Connector:
             )
 
     def parse(self, body: bytes) -> list[Work]:
-        """Map a saved response body to works (the `connectors parse` command)."""
+        """Map a saved response body to works (records the source gives unusable left out)."""
+        return self.parse_counted(body)[0]
+
+    def parse_counted(self, body: bytes) -> tuple[list[Work], list[str]]:
+        """(works, why each unusable record was left out) of a saved response body."""
         message = self.api_error(body)
         if message:
             raise FatalAPIError(f"API error: {message}", source=self.instance)
-        return [self.to_work(raw) for raw in self.parse_page(body).records]
+        works, skipped = [], []
+        for raw in self.parse_page(body).records:
+            try:
+                works.append(self.to_work(raw))
+            except SkippableRecordError as exc:
+                skipped.append(exc.detail)
+        return works, skipped
 
 
 def _grouped(expression: str) -> str:
@@ -251,28 +271,71 @@ class JsonConnector(Connector):
 
     def load_json(self, body: bytes) -> Any:
         try:
-            return json.loads(body)
+            data = json.loads(body)
+        except RecursionError:  # deeper than Python's own limit (about 1,000 levels)
+            data = too_deep = True
         except ValueError as exc:
             snippet = " ".join(body[:200].decode("utf-8", "replace").split()) or "(empty body)"
             raise ProtocolError(f"response is not JSON: {snippet}", source=self.instance) from exc
+        else:
+            too_deep = nested_deeper(data, MAX_JSON_DEPTH)
+        if too_deep:
+            raise ResponseTooLargeError(
+                f"response JSON is nested more than {MAX_JSON_DEPTH} levels deep",
+                source=self.instance,
+            )
+        return data
 
     def parse_page(self, body: bytes) -> Page:
         data = self.load_json(body)
+        if not isinstance(data, Mapping):
+            raise UnexpectedResponseError(
+                f"expected a JSON object, got {_kind(data)}", source=self.instance
+            )
         records = dig(data, self.records_at)
-        if records is None and self.single_record_key and isinstance(data, Mapping):
+        if records is None and self.single_record_key:
             single = dig(data, self.records_at[:-1]) if len(self.records_at) > 1 else data
             if isinstance(single, Mapping) and self.single_record_key in single:
                 records = [single]
-        if records is None:
-            records = []
-        if not isinstance(records, list):
-            raise ProtocolError(
-                f"expected a list at {'.'.join(self.records_at)}", source=self.instance
+        total = dig(data, self.total_at) if self.total_at else None
+        total = int(total) if isinstance(total, int | str) and str(total).isdigit() else None
+        where = ".".join(self.records_at)
+        if records is None and total != 0:
+            # A page without its records is no empty result: {} or an error in another shape.
+            keys = ", ".join(sorted(map(str, data))[:8]) or "none"
+            raise UnexpectedResponseError(
+                f"no {where} in the page (its keys: {keys})", source=self.instance
+            )
+        if not isinstance(records, list | None):
+            raise UnexpectedResponseError(
+                f"expected a list at {where}, got {_kind(records)}", source=self.instance
             )
         token = dig(data, self.token_at) if self.token_at else None
-        total = dig(data, self.total_at) if self.total_at else None
         return Page(
-            records=records,
+            records=records or [],
             next_token=str(token) if token not in (None, "") else None,
-            total=int(total) if isinstance(total, int | str) and str(total).isdigit() else None,
+            total=total,
         )
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, for a message: "null", "a list", "an object", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"{type(value).__name__} {str(value)[:40]!r}"
+
+
+def nested_deeper(data: Any, limit: int) -> bool:
+    """Whether `data` (parsed JSON) nests lists and objects more than `limit` levels deep."""
+    stack = [(data, 1)] if isinstance(data, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False

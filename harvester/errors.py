@@ -2,15 +2,21 @@
 
     HarvestError                      anything the CLI turns into one line and exit code 2
     ├── ConfigError                   a review file is wrong (all problems listed at once)
-    │   └── UnknownConnectorError     a connector name nobody registered
+    │   └── UnknownNameError          a name that is not among the known ones (listed)
+    │       ├── UnknownConnectorError a connector name nobody registered
+    │       └── UnknownSourceError    `--source NAME` that the review file does not have
     ├── InputError                    a file the user gave cannot be read (names file, record)
     ├── StoreError                    the DuckDB store cannot be used
     │   └── StoreLockedError          another process holds the store
     └── ConnectorError                something went wrong talking to a source
         ├── FatalAPIError             4xx, bad key: retrying will not help
         ├── RetriableAPIError         429, 5xx, timeouts, dropped connections (honours Retry-After)
+        │   ├── ThrottledError        the source asks to wait longer than harvester waits: next run
+        │   └── DeadlineError         no complete answer within the request's or source's deadline
         ├── SkippableRecordError      one record cannot be mapped: counted, kept raw, run goes on
         └── ProtocolError             the source broke its protocol (repeated token, HTML for XML)
+            ├── UnexpectedResponseError  a page not of the shape the connector reads ({}, null)
+            ├── ResponseTooLargeError    a body (decompressed) or its nesting beyond the limits
             └── OAIError              an OAI-PMH error code, one class each (harvester/oai.py)
 
 Connector errors carry the source name so a run can report them per source; a failed or
@@ -34,12 +40,28 @@ class ConfigError(HarvestError):
         super().__init__("; ".join(self.problems) if self.problems else "invalid configuration")
 
 
-class UnknownConnectorError(ConfigError):
+class UnknownNameError(ConfigError):
+    """A name that is not one of `known`; the message lists them (`kind` says what they are)."""
+
+    kind = "name"
+
     def __init__(self, name: str, known: Iterable[str], where: str = "") -> None:
         self.name = name
-        self.known = sorted(known)
+        self.known = list(known)
         prefix = f"{where}: " if where else ""
-        super().__init__([f"{prefix}unknown connector {name!r}; known: {', '.join(self.known)}"])
+        listed = ", ".join(self.known)
+        super().__init__([f"{prefix}unknown {self.kind} {name!r}; known: {listed}"])
+
+
+class UnknownConnectorError(UnknownNameError):
+    kind = "connector"
+
+    def __init__(self, name: str, known: Iterable[str], where: str = "") -> None:
+        super().__init__(name, sorted(known), where)
+
+
+class UnknownSourceError(UnknownNameError):
+    kind = "source"  # known: in the order of the review file
 
 
 class InputError(HarvestError):
@@ -87,9 +109,32 @@ class RetriableAPIError(ConnectorError):
         return self.status in (429, 403) or "rate limit" in self.detail.lower()
 
 
+class ThrottledError(RetriableAPIError):
+    """The source asked harvester to come back later than it waits: try the next run."""
+
+    @property
+    def throttled(self) -> bool:
+        return True
+
+
+class DeadlineError(RetriableAPIError):
+    """A request (retries included) or a whole source ran past its deadline."""
+
+
 class SkippableRecordError(ConnectorError):
     """One raw record could not be mapped to a Work."""
 
 
 class ProtocolError(ConnectorError):
     """The response does not follow the source's protocol."""
+
+
+class UnexpectedResponseError(ProtocolError):
+    """A page whose shape the connector does not read: never taken for an empty result."""
+
+    def __init__(self, message: str, *, source: str = "", status: int | None = None) -> None:
+        super().__init__(f"unexpected response: {message}", source=source, status=status)
+
+
+class ResponseTooLargeError(ProtocolError):
+    """A response beyond harvester's bounds (its decompressed size, its JSON nesting)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from harvester.errors import ProtocolError
+from harvester.errors import ProtocolError, SkippableRecordError
 from harvester.pagination import Page
 from harvester.xml import parse_xml, text
 
@@ -151,7 +151,7 @@ def header(item: etree._Element) -> Header:
     head = item if etree.QName(item).localname == "header" else item.find("oai:header", NS)
     identifier = text(head, "oai:identifier", NS) if head is not None else None
     if head is None or not identifier:
-        raise ValueError("OAI-PMH record without a header identifier")
+        raise SkippableRecordError("OAI-PMH record without a header identifier")
     return Header(
         identifier=identifier,
         datestamp=text(head, "oai:datestamp", NS),

@@ -11,9 +11,11 @@ A recordings folder holds `routes.toml`::
     phase = 1                         # served from this phase on (default 1)
     fail = [503, 429]                 # statuses sent on the first hits before the body
     retry_after = 1                   # Retry-After header on those failures
-    fault = "truncate"                # or "drop", "slow:2.5": break the real response
+    fault = "truncate"                # or "drop", "slow:2.5", "trickle:5" (a byte every 5 s)
     fault_hits = 1                    # only on the first N hits (default: every hit)
     restart = true                    # hitting it restarts the sequences on its path
+    redirect = "/elsewhere"           # answer 302 with this Location instead of the body
+    headers = { Content-Encoding = "gzip" }  # extra response headers (file sent as it is)
 
 Among the routes a request matches, the one of the highest phase, then with the most required
 parameters, wins; several equally good routes are served in order, one per hit, the last one
@@ -24,11 +26,14 @@ assert what a harvest asked for. Nothing here is used by a normal run.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
+import sys
 import threading
 import time
 import tomllib
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -61,6 +66,8 @@ class Route:
     fault: str | None = None
     fault_hits: int | None = None
     restart: bool = False
+    redirect: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
     hits: int = 0
 
     def matches(self, method: str, path: str, params: Mapping[str, str], phase: int) -> bool:
@@ -98,6 +105,8 @@ def load_routes(folder: Path) -> list[Route]:
                     fault=entry.get("fault"),
                     fault_hits=entry.get("fault_hits"),
                     restart=bool(entry.get("restart", False)),
+                    redirect=entry.get("redirect"),
+                    headers={k: str(v) for k, v in entry.get("headers", {}).items()},
                 )
             )
         except KeyError as exc:
@@ -125,8 +134,20 @@ class ReplayServer:
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._positions: dict[tuple[str, tuple[int, ...]], int] = {}
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        try:
+            self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise ConfigError(
+                [
+                    f"port {port} on 127.0.0.1 is taken (is another `harvester replay` or "
+                    "`make demo` still running?); stop it, or choose another --port "
+                    "(0 picks a free one)"
+                ]
+            ) from None
         self._httpd.daemon_threads = True
+        self._httpd.handle_error = self._client_gone  # type: ignore[method-assign]
         self._thread: threading.Thread | None = None
 
     @property
@@ -154,6 +175,13 @@ class ReplayServer:
 
     def serve_forever(self) -> None:
         self._httpd.serve_forever()
+
+    @staticmethod
+    def _client_gone(request: object, client_address: object) -> None:
+        """A client that hung up (killed, timed out) is what some faults are for: no traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            traceback.print_exc()
 
     def reset(self) -> None:
         """Forget hits and sequence positions: the next request starts the recordings over."""
@@ -240,11 +268,17 @@ class ReplayServer:
                 self._deliver(route, hit - len(route.fail))
 
             def _deliver(self, route: Route, attempt: int) -> None:
+                if route.redirect is not None:
+                    self._send(302, b"", "text/plain", {"Location": route.redirect})
+                    return
                 content = route.file.read_bytes()
                 faulty = route.fault_hits is None or attempt <= route.fault_hits
                 fault = (route.fault or "") if faulty else ""
                 if fault.startswith("slow:"):
                     time.sleep(float(fault.split(":", 1)[1]))
+                if fault.startswith("trickle:"):
+                    self._trickle(route, content, float(fault.split(":", 1)[1]))
+                    return
                 if fault == "drop":
                     self.close_connection = True
                     self.connection.close()
@@ -259,7 +293,21 @@ class ReplayServer:
                     self.wfile.flush()
                     self.close_connection = True
                     return
-                self._send(route.status, content, route.content_type)
+                self._send(route.status, content, route.content_type, route.headers)
+
+            def _trickle(self, route: Route, content: bytes, pause: float) -> None:
+                """Headers at once, then the body one byte per `pause` seconds."""
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                try:
+                    for index in range(len(content)):
+                        self.wfile.write(content[index : index + 1])
+                        self.wfile.flush()
+                        time.sleep(pause)
+                except OSError:  # the client gave up: what a trickle is for
+                    self.close_connection = True
 
             def _send(
                 self,

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester.connector import Connector
-from harvester.errors import ConfigError, UnknownConnectorError
+from harvester.errors import ConfigError, UnknownSourceError
 from harvester.filesources.config import FILES_CONNECTOR, FileSpec, file_spec
 from harvester.languages import language_code
 from harvester.notify.config import NotifyConfig, parse_notify
@@ -53,6 +53,8 @@ SOURCE_KEYS = {
     "name": "instance name, unique in the review (default: the connector name)",
     "base_url": "API base URL (a mirror, an OAI-PMH endpoint, a replay server)",
     "max_records": "stop after this many records per run",
+    "max_minutes": "stop a source still harvesting after this many minutes (default 720); "
+    "the next run asks again",
     "rate_limit": "requests per second to this host (default: the connector's)",
     "query": "this source's own query text, replacing [query] text for it",
     "local_filter": "false keeps every record the source returns, even where its translation "
@@ -79,6 +81,7 @@ class SourceConfig:
     base_url: str | None = None
     max_records: int | None = None
     rate_limit: float | None = None
+    max_minutes: float | None = None
     query: str | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
     local_filter: bool = True
@@ -104,7 +107,7 @@ class Review:
         for source in self.sources:
             if source.name == name:
                 return source
-        raise UnknownConnectorError(name, [s.name for s in self.sources], f"{self.path}: --source")
+        raise UnknownSourceError(name, [s.name for s in self.sources], f"{self.path}: --source")
 
     def query_for(self, source: SourceConfig) -> Query:
         if source.query:
@@ -372,6 +375,11 @@ def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig
         rate = entry.get("rate_limit")
         if rate is not None and (not isinstance(rate, int | float) or rate <= 0):
             bad("rate_limit", "must be a positive number of requests per second")
+        minutes = entry.get("max_minutes")
+        if minutes is not None and (
+            isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes <= 0
+        ):
+            bad("max_minutes", "must be a positive number of minutes")
         base_url = entry.get("base_url")
         if base_url is not None and (
             not isinstance(base_url, str) or not re.match(r"^https?://", base_url)
@@ -403,6 +411,7 @@ def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig
                 base_url=base_url,
                 max_records=max_records,
                 rate_limit=float(rate) if isinstance(rate, int | float) else None,
+                max_minutes=float(minutes) if isinstance(minutes, int | float) else None,
                 query=source_query,
                 settings=settings,
                 local_filter=use_filter is not False,

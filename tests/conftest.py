@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from harvester.dedup import update_clusters
 from harvester.http import HttpClient
@@ -31,6 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 API = FIXTURES / "api"
 REPLAY = FIXTURES / "replay"
+
+# No test may depend on the machine's speed: hypothesis' per-example deadline and its "too
+# slow" health check fail a correct property on a busy CI machine, so neither applies here.
+settings.register_profile("harvester", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("harvester")
 
 
 @pytest.fixture

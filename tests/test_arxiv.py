@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from connectors.arxiv import ArXiv, arxiv_id
-from harvester.errors import FatalAPIError
+from harvester.errors import FatalAPIError, SkippableRecordError
 from harvester.http import Response
 from harvester.query import Query
 from harvester.replay import ReplayServer, Route
@@ -72,7 +72,7 @@ def test_the_error_feed_is_a_clear_error() -> None:
     for status in (400, 200):
         with pytest.raises(FatalAPIError, match="incorrect id format for abc"):
             ArXiv().check(Response(status, body, {}, "https://export.arxiv.org/api/query"))
-    with pytest.raises(ValueError, match="not an arXiv entry id"):
+    with pytest.raises(SkippableRecordError, match="not an arXiv entry id"):
         arxiv_id("https://arxiv.org/api/errors#incorrect_id_format_for_abc")
 
 

@@ -140,7 +140,7 @@ def test_unknown_source_option(tmp_path: Path, server: ReplayServer) -> None:
     line = one_error_line(
         run_cli("run", review, "--db", tmp_path / "s.duckdb", "--source", "pubmd")
     )
-    assert "unknown connector 'pubmd'; known: crossref, openalex" in line
+    assert line == f"error: {review}: --source: unknown source 'pubmd'; known: crossref, openalex"
     assert not (tmp_path / "s.duckdb").exists()
 
 

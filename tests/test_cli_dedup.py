@@ -88,8 +88,10 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     merged = tmp_path / "merged.ris"
     result = run_cli("dedup", INPUTS / "scopus.ris", bad, "--out", out, "--deduplicated", merged)
     assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and str(bad) in lines[0] and message in lines[0], result.stderr
+    # What was read before the bad file is said; then the one error line.
+    *read, error = result.stderr.strip().splitlines()
+    assert read == [f"read 3 records from {INPUTS / 'scopus.ris'}"], result.stderr
+    assert str(bad) in error and message in error and error.startswith("error: ")
     assert not out.exists() and not merged.exists()
     assert list(tmp_path.iterdir()) == [bad]
 

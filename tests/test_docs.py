@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from harvester.filesources.config import FILE_SOURCE_KEYS, SEARCH_KEYS
-from harvester.http import DEFAULT_TIMEOUT, MAX_RETRY_AFTER, HttpClient
+from harvester.http import (
+    DEFAULT_TIMEOUT,
+    MAX_RESPONSE_BYTES,
+    MAX_RETRY_AFTER,
+    REQUEST_DEADLINE,
+    HttpClient,
+)
 from harvester.registry import connectors
 from harvester.review import DEFAULT_OVERLAP_DAYS, SCHEDULES, SOURCE_KEYS, load_review
 from harvester.store import DEFAULT_PATH
@@ -76,6 +82,8 @@ def test_defaults_file_matches_the_code() -> None:
     assert DEFAULTS["http"]["max_attempts"] == HttpClient().max_attempts
     assert DEFAULTS["http"]["timeout_seconds"] == DEFAULT_TIMEOUT.read
     assert DEFAULTS["http"]["max_retry_after_seconds"] == MAX_RETRY_AFTER
+    assert DEFAULTS["http"]["request_deadline_seconds"] == REQUEST_DEADLINE
+    assert DEFAULTS["http"]["max_response_mb"] * 2**20 == MAX_RESPONSE_BYTES
     assert DEFAULTS["rate_limit"] == {name: cls.rate_limit for name, cls in connectors().items()}
 
 
@@ -113,3 +121,20 @@ def test_file_source_docs_examples_load(tmp_path: Path) -> None:
     assert files.files is not None and files.files.database == "Web of Science Core Collection"
     bundled = load_review(ROOT / "config" / "reviews" / "egov-oss.toml")
     assert "garuda" in [s.name for s in bundled.sources if s.files is not None]
+
+
+def test_every_fault_in_the_reliability_matrix_names_a_real_test() -> None:
+    text = (DOCS / "reliability.md").read_text(encoding="utf-8")
+    matrix = text.split("## Fault matrix", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in matrix.splitlines() if line.startswith("| ")]
+    assert rows[0].startswith("| fault | what harvester does | test |")
+    assert len(rows[1:]) >= 40
+    for row in rows[1:]:
+        shown = row.rstrip(" |").rsplit(" | ", 1)[1]
+        names = re.findall(r"`([\w/]+\.py)::(\w+)`", shown)
+        assert names, row
+        for file, test in names:
+            path = ROOT / (file if "/" in file else f"tests/{file}")
+            assert re.search(rf"^    def {test}\(|^def {test}\(", path.read_text(), re.M), (
+                f"{file}::{test} is not a test"
+            )

@@ -111,4 +111,7 @@ def test_retry_after_parsing() -> None:
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
     assert parse_retry_after("soon") is None
-    assert parse_retry_after("99999") == 300.0
+    # As asked: the client decides what is too long to wait (tests/test_http_faults.py).
+    assert parse_retry_after("99999") == 99999.0
+    assert parse_retry_after("-5") == 0.0
+    assert parse_retry_after("nan") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harvester.normalize import fold
@@ -211,7 +211,7 @@ def reference(node: Node, record: Work) -> bool:
     return any(reference(c, record) for c in node.children)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250)
 @given(trees, st.lists(records, min_size=1, max_size=4))
 def test_the_filter_agrees_with_a_reference_evaluator(tree: Node, batch: list[Work]) -> None:
     # The tree goes through the query text, so this also checks parsing what to_text writes.
@@ -223,7 +223,7 @@ def test_the_filter_agrees_with_a_reference_evaluator(tree: Node, batch: list[Wo
 TRICKY = ["e", "I", "s", "\u0301", "\u0307", "\u030c", "Σ", "ß", "İ", "ǰ", "\u212a", "ﬁ", "Ⅱ", " "]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.one_of(st.text(), st.text(alphabet=st.sampled_from(TRICKY))))
 def test_folding_by_runs_equals_folding_the_whole_text(text: str) -> None:
     from harvester.normalize import strip_markup

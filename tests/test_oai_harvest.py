@@ -6,6 +6,7 @@ page its resumption token names, and the last page (no token), 9 records of whic
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from harvester.review import load_review
 from harvester.runner import RunResult, run_review
 from harvester.store import Store
 from harvester.xml import text
-from tests.conftest import API
+from tests.conftest import API, run_cli
 
 PAGES = API / "oai_pmh"
 FIRST, SECOND, LAST = (
@@ -157,3 +158,39 @@ def test_an_html_page_at_the_endpoint_fails_the_source_with_its_name(
         (source,) = harvest(store, review_file(tmp_path, server.url), FIRST_RUN).sources
     assert source.status == "failed"
     assert source.error is not None and "expected XML but received an HTML page" in source.error
+
+
+def without_first_identifier(page: Path, tmp_path: Path) -> Path:
+    """`page` with its first record's header identifier removed (as some OJS servers send)."""
+    text = re.sub(r"<identifier>[^<]*</identifier>", "", page.read_text(encoding="utf-8"), count=1)
+    out = tmp_path / page.name
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def test_a_record_without_a_header_identifier_is_skipped_and_counted(
+    store: Store, tmp_path: Path
+) -> None:
+    with ReplayServer(routes=walk(without_first_identifier(SECOND, tmp_path))) as server:
+        result = harvest(store, review_file(tmp_path, server.url), FIRST_RUN)
+    (source,) = result.sources
+    assert (source.status, source.records, source.skipped, source.mapping_errors) == (
+        "ok",
+        9,
+        1,
+        0,
+    )
+    assert store.value("SELECT count(*) FROM works") == 8
+    (error,) = store.rows("SELECT error FROM raw_records WHERE NOT mapped")
+    assert error == ("OAI-PMH record without a header identifier",)
+    assert store.value("SELECT watermark FROM harvest_state") == FIRST_RUN
+
+
+def test_connectors_parse_leaves_such_a_record_out_and_says_so(tmp_path: Path) -> None:
+    saved = without_first_identifier(LAST, tmp_path)
+    parsed = run_cli("connectors", "parse", "oai_pmh", saved)
+    assert parsed.returncode == 0, parsed.stderr
+    assert len(parsed.stdout.splitlines()) == 2  # of 3 records
+    assert parsed.stderr.strip() == (
+        "skipped 1 unusable records (the first: OAI-PMH record without a header identifier)"
+    )

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from connectors.openalex import OpenAlex, abstract_text
-from harvester.errors import FatalAPIError
+from harvester.errors import FatalAPIError, UnexpectedResponseError
 from harvester.query import Query
 from tests.conftest import API
 
@@ -27,7 +27,6 @@ def parse(name: str) -> list:  # type: ignore[type-arg]
         ("works-filter-openalex-ids-cursor-last-empty.json", 0),
         ("work-W2162348455.json", 1),
         ("works-search-filter-page1-select-ids.json", 1),
-        ("works-group-by-type.json", 0),
     ],
 )
 def test_every_recorded_page_maps_one_work_per_record(name: str, count: int) -> None:
@@ -37,6 +36,12 @@ def test_every_recorded_page_maps_one_work_per_record(name: str, count: int) -> 
         assert work.source_id.startswith("W")
         assert work.ids["openalex"] == work.source_id
         assert work.doi is None or (work.doi == work.doi.lower() and work.doi.startswith("10."))
+
+
+def test_a_group_by_page_is_an_unexpected_response_not_zero_works() -> None:
+    # Counts per type, no `results`: harvester never asks for it, so it is never "0 records".
+    with pytest.raises(UnexpectedResponseError, match="no results in the page"):
+        parse("works-group-by-type.json")
 
 
 def test_full_record_mapping() -> None:

@@ -9,7 +9,7 @@ may be missed), so the local filter can restore the exact strategy.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from harvester.query import Query
@@ -181,7 +181,7 @@ FIELDED = [PUBMED, EUROPE_PMC, ARXIV, DOAJ, DATACITE, SEMANTIC_SCHOLAR]
 
 
 @pytest.mark.parametrize("dialect", FIELDED, ids=lambda d: d.name)
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100)
 @given(tree=trees, batch=st.lists(records, min_size=1, max_size=4))
 def test_what_is_sent_asks_for_at_least_the_strategy(
     dialect: BooleanDialect, tree: Node, batch: list[Work]

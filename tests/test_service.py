@@ -91,7 +91,9 @@ def test_a_failing_job_is_recorded_retried_later_and_the_next_job_still_runs(
     demo_review(folder, "down", replay.url + "/gone", schedule="daily")  # every request: 404
     demo_review(folder, "up", replay.url)
     gone = demo_review(folder, "gone", replay.url)
-    service = Service(ReviewCatalog([folder]), store, policy=POLICY)
+    # Noon: the retry (10 minutes on) comes before the next daily slot (03:00 tomorrow).
+    noon = datetime(2026, 6, 1, 12, 0)
+    service = Service(ReviewCatalog([folder]), store, policy=POLICY, clock=lambda: noon)
     service.tick()
     gone.unlink()  # deleted while queued: the job fails, the service goes on
     outcomes = drain(service)
@@ -99,7 +101,7 @@ def test_a_failing_job_is_recorded_retried_later_and_the_next_job_still_runs(
     entries = {e.review_id: e for e in DuckDBScheduleStore(store).entries()}
     down = entries["down"]
     assert down.attempt == 1 and down.last_outcome == "failed"
-    assert down.next_due - down.last_job_at == timedelta(minutes=10)  # type: ignore[operator]
+    assert down.last_job_at == noon and down.next_due == noon + timedelta(minutes=10)
     assert "no longer served" in (entries["gone"].last_error or "")
 
 

@@ -44,7 +44,9 @@ def parse_command(name: str, file: Path) -> None:
         body = file.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {file}: {exc.strerror}") from None
-    works = cls().parse(body)
+    works, skipped = cls().parse_counted(body)
     out = sys.stdout
     for work in works:
         out.write(work.to_json() + "\n")
+    if skipped:
+        click.echo(f"skipped {len(skipped)} unusable records (the first: {skipped[0]})", err=True)

@@ -4,7 +4,7 @@ MEDLINE), without a store."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -16,8 +16,10 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from harvester.collector import long_lived_objects
 from harvester.dedup.rules import Settings
 from harvester.dedup.standalone import FileDeduplication, deduplicate_entries, merged_records
-from harvester.exports import FORMATS, export_records
-from harvester.exports.files import check_output, write_atomically
+from harvester.errors import InputError
+from harvester.exports import FORMATS
+from harvester.exports.atomic import Write, write_all_atomically
+from harvester.exports.files import export_writer
 from harvester.exports.table import neutralize
 from harvester.inputs import read_entries
 
@@ -57,28 +59,46 @@ def dedup_command(
 ) -> None:
     """Find duplicate records across INPUT files (RIS, BibTeX, CSV, EndNote XML, MEDLINE)."""
     console = Console(stderr=True)
-    for target in (out, deduplicated):
-        if target is not None:
-            check_output(target)  # first, so a run never writes one file and fails on the other
+    outputs = [target for target in (out, deduplicated) if target is not None]
+    _refuse_overwriting_inputs(inputs, outputs)
     size = sum(p.stat().st_size for p in inputs if p.is_file())
     with long_lived_objects(), _progress(console, enabled=size >= LONG_INPUT_BYTES) as progress:
         reading = progress.add_task("reading", total=len(inputs))
         entries = []
         for path in inputs:
-            entries.extend(read_entries(path))
+            found = read_entries(path)
+            entries.extend(found)
+            progress.console.print(f"read {len(found):,} records from {path}", highlight=False)
             progress.advance(reading)
         matching = progress.add_task(f"matching {len(entries):,} records", total=1)
         outcome = deduplicate_entries(entries, Settings(merge_preprints=merge_preprints))
         progress.advance(matching)
     several = len(set(inputs)) > 1
-    write_atomically(out, lambda stream: _write_table(outcome, stream, several_files=several))
+    files: list[tuple[Path, Write]] = [
+        (out, lambda stream: _write_table(outcome, stream, several_files=several))
+    ]
     if deduplicated is not None:
-        export_records(merged_records(outcome), fmt, deduplicated)
+        files.append((deduplicated, export_writer(merged_records(outcome), fmt)))
+    write_all_atomically(files)  # every output, or none
     console.print(
         f"{len(outcome.rows):,} records, {len(outcome.clusters):,} clusters, "
         f"{outcome.duplicates:,} duplicates -> {out}"
-        + (f", {deduplicated}" if deduplicated else "")
+        + (f", {deduplicated}" if deduplicated else ""),
+        highlight=False,
     )
+
+
+def _refuse_overwriting_inputs(inputs: Sequence[Path], outputs: Sequence[Path]) -> None:
+    """An output that is one of the inputs (or the other output) would destroy it."""
+    seen: dict[Path, Path] = {}
+    for path in inputs:
+        seen.setdefault(path.resolve(), path)
+    for option, target in zip(("--out", "--deduplicated"), outputs, strict=False):
+        same = seen.get(target.resolve())
+        if same is not None:
+            what = "one of the input files" if same in inputs else "the other output"
+            raise InputError(f"{option} {target} is {what}; writing it would replace it")
+        seen[target.resolve()] = target
 
 
 def _write_table(outcome: FileDeduplication, stream: TextIO, *, several_files: bool) -> None:

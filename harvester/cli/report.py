@@ -9,7 +9,7 @@ import click
 
 from harvester.cli.options import db_option
 from harvester.errors import InputError
-from harvester.exports.files import check_output, write_atomically
+from harvester.exports.atomic import Write, check_output, write_all_atomically, write_atomically
 from harvester.reporting.prisma import prisma_report
 from harvester.reporting.prisma_svg import prisma_svg
 from harvester.reporting.searchlog import search_log
@@ -52,13 +52,17 @@ def prisma_command(
         snapshot = resolve_snapshot(store, review.id, snapshot_id)
         report = prisma_report(store, review.id, snapshot)
     counts = json.dumps(report.to_dict(), indent=2) + "\n"
+    files: list[tuple[Path, Write]] = []
     if out is not None:
-        write_atomically(out, lambda stream: stream.write(prisma_svg(report, review.title)))
+        files.append((out, lambda stream: stream.write(prisma_svg(report, review.title))))
+    if json_out is not None and str(json_out) != "-":
+        files.append((json_out, lambda stream: stream.write(counts)))
+    write_all_atomically(files)  # both files, or neither
+    if out is not None:
         click.echo(f"wrote the PRISMA flow of snapshot {snapshot} to {out}", err=True)
     if json_out is not None and str(json_out) == "-":
         click.echo(counts, nl=False)
     elif json_out is not None:
-        write_atomically(json_out, lambda stream: stream.write(counts))
         click.echo(f"wrote the PRISMA counts of snapshot {snapshot} to {json_out}", err=True)
 
 

@@ -63,6 +63,7 @@ def summary_table(result: RunResult) -> Table:
         "updated",
         "already stored",
         "skipped",
+        "map errors",
         "filtered out",
     ):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
@@ -78,6 +79,7 @@ def summary_table(result: RunResult) -> Table:
             f"{s.changed:,}",
             f"{s.unchanged:,}",
             f"{s.skipped:,}",
+            f"{s.mapping_errors:,}",
             f"{s.filtered_out:,}",
             note,
         )
@@ -101,12 +103,18 @@ def file_lines(result: RunResult) -> list[str]:
 
 def closing_lines(result: RunResult) -> list[str]:
     lines = []
-    fetched = sum(s.records - s.skipped for s in result.sources)
-    new = sum(s.new for s in result.sources)
-    if fetched and new < fetched:
+    stored_before = sum(s.unchanged + s.changed for s in result.sources)
+    distinct = stored_before + sum(s.new for s in result.sources)
+    if stored_before:
         lines.append(
-            f"{fetched - new:,} of {fetched:,} records were already in the store and "
+            f"{stored_before:,} of {distinct:,} records were already in the store and "
             "were updated in place: no record is stored twice."
+        )
+    errors = sum(s.mapping_errors for s in result.sources)
+    if errors:
+        lines.append(
+            f"{errors:,} records could not be mapped (map errors): their connector failed on "
+            "them. They are kept raw in the store with the error; please report it."
         )
     rejected = sum(s.filtered_out for s in result.sources)
     if rejected:

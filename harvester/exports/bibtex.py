@@ -46,6 +46,12 @@ def _balanced(value: str) -> str:
     return value if depth == 0 else value.replace("{", "").replace("}", "")
 
 
+def _escaped(value: str) -> str:
+    """A backslash as BibTeX readers read it back: `\\textbackslash{}`. Left raw, it starts a
+    LaTeX command, and before the closing brace it swallows the entries after it."""
+    return value.replace("\\", "\\textbackslash{}") if "\\" in value else value
+
+
 def _author(name: str) -> str:
     # A corporate name containing " and " must not be split into two people.
     return f"{{{name}}}" if " and " in name else name
@@ -87,7 +93,9 @@ def bibtex_entry(record: dict[str, Any]) -> Entry:
         **_other_languages(record),
         "note": record_note(record),
     }
-    fields = [Field(key, _balanced(str(v))) for key, v in values.items() if v not in (None, "")]
+    fields = [
+        Field(key, _escaped(_balanced(str(v)))) for key, v in values.items() if v not in (None, "")
+    ]
     return Entry(entry_type, record["cluster_id"], fields)
 
 

@@ -1,25 +1,24 @@
 """Choosing a snapshot's records, then writing them to a file atomically.
 
-A file appears whole or not at all: it is written to a temporary file beside the target and
-renamed over it. `publish` lets a caller make a store change part of that step (what a
-screener was given is recorded in the same moment the file appears, or not at all).
+A file appears whole or not at all (harvester/exports/atomic.py). `publish` lets a caller make
+a store change part of that step (what a screener was given is recorded in the same moment the
+file appears, or not at all).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO, cast
 
-from harvester.errors import InputError
+from harvester.exports.atomic import Write, write_atomically
 from harvester.exports.bibtex import write_bibtex
 from harvester.exports.jsonl import write_jsonl
 from harvester.exports.ris import write_ris
 from harvester.exports.screening_tools import write_asreview, write_rayyan
 from harvester.exports.table import write_csv
+from harvester.exports.text import PrintableStream
 from harvester.languages import for_screening
 from harvester.reporting.links import snapshot_links
 from harvester.reporting.snapshots import (
@@ -39,7 +38,6 @@ FORMATS: dict[str, Writer] = {
     "rayyan": write_rayyan,
     "jsonl": write_jsonl,
 }
-T = TypeVar("T")
 
 
 def load_snapshot_records(
@@ -66,43 +64,6 @@ def snapshot_records(
     ]
 
 
-def check_output(out: Path) -> Path:
-    """The directory `out` will be written in; a clear error when it cannot be."""
-    directory = out.parent if str(out.parent) else Path(".")
-    if out.is_dir():
-        raise InputError(f"cannot write {out}: it is a directory")
-    if not directory.exists():
-        raise InputError(f"cannot write {out}: directory {directory} does not exist")
-    if not directory.is_dir():
-        raise InputError(f"cannot write {out}: {directory} is not a directory")
-    return directory
-
-
-def write_atomically(
-    out: Path,
-    write: Callable[[TextIO], T],
-    publish: AbstractContextManager[object] | None = None,
-) -> T:
-    """Run `write` on a temporary file, then rename it to `out` (inside `publish`, if given)."""
-    directory = check_output(out)
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", dir=directory)
-    except OSError as exc:
-        raise InputError(f"cannot write {out}: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            result = write(stream)
-        with publish or nullcontext():
-            os.replace(temp, out)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise InputError(f"cannot write {out}: {exc.strerror}") from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return result
-
-
 def export_records(
     records: list[dict[str, Any]],
     fmt: str,
@@ -110,5 +71,11 @@ def export_records(
     publish: AbstractContextManager[object] | None = None,
 ) -> int:
     """Write `records` as `fmt` to `out`; the file appears whole or not at all."""
+    count: int = write_atomically(out, export_writer(records, fmt), publish)
+    return count
+
+
+def export_writer(records: list[dict[str, Any]], fmt: str) -> Write:
+    """What writes `records` as `fmt` to a stream (for writing several files together)."""
     writer = FORMATS[fmt]
-    return write_atomically(out, lambda stream: writer(records, stream), publish)
+    return lambda stream: writer(records, cast(TextIO, PrintableStream(stream)))

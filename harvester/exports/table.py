@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
 from harvester.exports.notes import links_text, retraction_flag
+from harvester.exports.text import printable
 from harvester.languages import labelled, others, screened
 
 COLUMNS = (
@@ -43,7 +44,10 @@ Layout = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def neutralize(value: str) -> str:
-    """Spreadsheet formula injection: a leading ' makes Excel and LibreOffice show text."""
+    """Spreadsheet formula injection: a leading ' makes Excel and LibreOffice show text.
+
+    Control characters go first, so none can hide a formula's first character."""
+    value = printable(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

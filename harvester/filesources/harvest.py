@@ -242,6 +242,7 @@ def harvest_files(
             result.records += entry.records
             result.new += new
             result.changed += changed
+            result.unchanged += max(0, entry.records - new - changed)
             result.notes.append(describe_import(entry, new))
             if entry.flag:
                 result.problems.append(f"{base / relative}: {entry.flag}")

@@ -43,16 +43,47 @@ def _first(entry: dict[str, Any], names: tuple[str, ...]) -> Any:
     return None
 
 
+def _tag(line: str) -> str | None:
+    """The tag of a RIS line ("TY", "ER", ...), as rispy reads it; None for a continuation."""
+    return line[:2] if line[2:5] == "  -" and line[:2].isupper() and line[:1].isalpha() else None
+
+
+def closed_records(text: str) -> tuple[str, int]:
+    """`text` with an `ER  -` line added wherever a record is left open (before the next
+    `TY  -` or at the end of the file), and how many records start in it.
+
+    rispy drops a record that has no end line: the last record of a hand-edited file, or one
+    whose `ER` line was deleted, would be lost without a word.
+    """
+    lines, starts, open_record = [], 0, False
+    for line in text.split("\n"):
+        tag = _tag(line)
+        if tag == "TY":
+            starts += 1
+            if open_record:
+                lines.append("ER  - ")
+            open_record = True
+        elif tag == "ER":
+            open_record = False
+        lines.append(line)
+    if open_record:
+        lines.append("ER  - ")
+    return "\n".join(lines), starts
+
+
 def read_ris(path: Path) -> Iterator[RawEntry]:
     text = read_text(path)
     if "TY  -" not in text:
         raise InputError(f"{path}: not a RIS file (no 'TY  -' line)")
+    text, starts = closed_records(text)
     try:
         entries = rispy.loads(text, skip_unknown_tags=True)
     except Exception as exc:  # rispy raises bare IOError/ValueError subclasses on bad lines
         raise InputError(f"{path}: not a readable RIS file ({exc})") from None
     if not entries:
         raise InputError(f"{path}: no RIS records")
+    if len(entries) != starts:
+        raise InputError(f"{path}: read {len(entries)} of the {starts} records that start with TY")
     for position, entry in enumerate(entries, 1):
         fields: dict[str, object] = {f: _first(entry, names) for f, names in FIELDS.items()}
         fields["authors"] = entry.get("authors") or entry.get("first_authors") or []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,27 +99,55 @@ def read_table(path: Path) -> Iterator[RawEntry]:
     single = [(field, indexes[0]) for field, indexes in columns.items() if len(indexes) == 1]
     several = [(field, indexes) for field, indexes in columns.items() if len(indexes) > 1]
     name = str(path)
-    position = 0
+    position, read_up_to, last_row_from = 0, reader.line_num, 0
     try:
         for row in reader:
+            last_row_from, read_up_to = read_up_to + 1, reader.line_num
             if not "".join(row).strip():
                 continue
             position += 1
-            width = len(row)
-            fields: dict[str, object] = {}
-            for field, i in single:
-                if i < width and row[i].strip():
-                    fields[field] = row[i]
-            for field, indexes in several:
-                for i in indexes:
-                    if i < width and row[i].strip():
-                        fields[field] = row[i]
-                        break
-            if "pages" not in fields and "page_start" in fields:
-                fields["pages"] = "-".join(
-                    str(fields[k]) for k in ("page_start", "page_end") if k in fields
-                )
+            fields = _fields(row, single, several)
             record_id = str(fields.pop("id", "")) or None
             yield RawEntry(name, position, fields, record_id)
     except csv.Error as exc:
         raise InputError(f"{path}: line {reader.line_num}: {exc}") from None
+    if last_row_from:
+        _check_closed(path, text, delimiter, last_row_from, read_up_to)
+
+
+def _check_closed(path: Path, text: str, delimiter: str, first: int, last: int) -> None:
+    """Refuse a file whose last row opens a quote it never closes: read leniently, every line
+    after it would become one field of one record, and the records on them would be lost."""
+    lines = io.StringIO(text, newline="")  # split as the csv reader splits them
+    tail = "".join(itertools.islice(lines, first - 1, None))
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return  # a stray quote the lenient reading already took as text
+        raise InputError(
+            f"{path}: line {first}: a quoted field opened here is never closed; the "
+            f"{last - first + 1} lines from here to the end would be read as one field "
+            "(close the quote, or double a quote that belongs in the text)"
+        ) from None
+
+
+def _fields(
+    row: list[str], single: list[tuple[str, int]], several: list[tuple[str, list[int]]]
+) -> dict[str, object]:
+    width = len(row)
+    fields: dict[str, object] = {}
+    for field, i in single:
+        if i < width and row[i].strip():
+            fields[field] = row[i]
+    for field, indexes in several:
+        for i in indexes:
+            if i < width and row[i].strip():
+                fields[field] = row[i]
+                break
+    if "pages" not in fields and "page_start" in fields:
+        fields["pages"] = "-".join(
+            str(fields[k]) for k in ("page_start", "page_end") if k in fields
+        )
+    return fields

@@ -15,6 +15,8 @@ Errors carry the offset in the text; `QuerySyntaxError.where` says line and colu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from harvester.errors import ConfigError
@@ -58,6 +60,9 @@ _UNSET: Fields = frozenset()  # a term's fields before the enclosing group's are
 _OPERATORS = {"AND", "OR", "NOT"}
 _ALNUM = re.compile(r"[^\W_]")
 _FIELD_WORD = re.compile(r"^([A-Za-z]+):")
+# Brackets (and NOTs) nested deeper than this are refused: real strategies nest a handful of
+# levels, and every step after parsing (translation, the local filter) walks the tree by recursion.
+MAX_NESTING = 50
 
 
 class QuerySyntaxError(ConfigError):
@@ -100,6 +105,7 @@ class _Parser:
         self.text = text
         self.tokens = list(_tokenize(text))
         self.position = 0
+        self.depth = 0
 
     def fail(self, message: str, token: _Token | int) -> None:
         offset = token if isinstance(token, int) else token.start
@@ -141,8 +147,17 @@ class _Parser:
         token = self.peek()
         if token.kind == "NOT":
             self.take()
-            return Not(self.unary(after=token))
+            with self.nested(token):
+                return Not(self.unary(after=token))
         return self.primary(after)
+
+    @contextmanager
+    def nested(self, token: _Token) -> Iterator[None]:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            self.fail(f"brackets or NOTs nested more than {MAX_NESTING} levels deep", token)
+        yield
+        self.depth -= 1
 
     def primary(self, after: _Token | None) -> Node:
         token = self.take()
@@ -153,7 +168,8 @@ class _Parser:
             if token.kind not in ("word", "phrase", "("):
                 self.fail(f"{field_token.value}: needs a word, phrase or bracket after it", token)
         if token.kind == "(":
-            node = self.expression()
+            with self.nested(token):
+                node = self.expression()
             closing = self.take()
             if closing.kind != ")":
                 self.fail("this bracket is never closed", token)

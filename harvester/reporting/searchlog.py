@@ -8,6 +8,8 @@ Everything comes from the run bookkeeping the store keeps; nothing is typed in.
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -35,6 +37,16 @@ def _database(connector: str) -> str:
         return connector_class(connector).title or connector
     except HarvestError:  # a connector no longer installed still has its log
         return connector
+
+
+# Markdown's punctuation that makes markup inside a line, shown as itself instead.
+_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+
+
+def plain(text: str) -> str:
+    """Text from a review file or a server (a title, an error) as it reads, never as markup:
+    HTML is escaped and Markdown's punctuation backslashed, on one line."""
+    return _MARKUP.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
 
 
 def _fenced(text: str) -> str:
@@ -65,11 +77,17 @@ def _results(search: SourceSearch) -> str:
         if search.total_hits is not None
         else ""
     )
+    errors = (
+        f", {search.mapping_errors:,} of them could not be mapped (a connector error)"
+        if search.mapping_errors
+        else ""
+    )
     text = (
         f"{reported}{search.records:,} retrieved ({search.new_records:,} new, "
-        f"{search.changed:,} updated, {search.skipped:,} unusable); status {search.status}"
+        f"{search.changed:,} updated, {search.skipped:,} unusable{errors}); "
+        f"status {search.status}"
     )
-    return text + (f": {search.error}" if search.error else "")
+    return text + (f": {plain(search.error)}" if search.error else "")
 
 
 def _source_section(search: SourceSearch) -> list[str]:
@@ -88,7 +106,7 @@ def _source_section(search: SourceSearch) -> list[str]:
     ]
     if search.notes:
         lines += ["- **Translation notes:**", ""]
-        lines += [f"  > {note}" for note in search.notes]
+        lines += [f"  > {plain(note)}" for note in search.notes]
         lines.append("")
     if search.exact is not None:
         exact = (
@@ -186,7 +204,7 @@ def search_log(store: Store, review: Review, snapshot_id: int) -> str:
         else "no limit"
     )
     lines = [
-        f"# Search log: {review.title}",
+        f"# Search log: {plain(review.title)}",
         "",
         f"Review `{review.id}`, up to snapshot {snapshot_id}. Written by harvester "
         f"{__version__} from its store; one section per update of the living review.",

@@ -37,6 +37,7 @@ class SourceSearch:
     total_hits: int | None
     status: str
     error: str | None
+    mapping_errors: int = 0  # of `skipped`: records the connector's mapping raised on
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -17,6 +18,28 @@ from harvester.errors import StoreError, StoreLockedError
 DEFAULT_PATH = Path("data") / "harvester.duckdb"
 _LOCK_PID = re.compile(r"PID (\d+)")
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+# DuckDB's words when the file system refuses a write ("Could not write file "x.wal": ...").
+_WRITE_FAILED = re.compile(r'Could not \w+ file "([^"]+)": ([^\n]+)')
+_WRITE_REASONS = {
+    "no space left on device": "disk full",
+    "file too large": "file size limit reached",
+    "disk quota exceeded": "disk quota exceeded",
+    "read-only file system": "read-only file system",
+}
+
+
+def store_failure(exc: duckdb.Error, path: Path) -> StoreError | None:
+    """The one-line StoreError for a failure of the store itself (its disk, its file), or None
+    for any other DuckDB error (a bug in a statement, which must surface as it is)."""
+    message = str(exc)
+    written = _WRITE_FAILED.search(message)
+    if written:
+        file, detail = written.groups()
+        reason = _WRITE_REASONS.get(detail.strip().rstrip(".").lower(), detail.strip())
+        return StoreError(f"{reason} writing {file}")
+    if isinstance(exc, duckdb.IOException | duckdb.FatalException) or "invalidated" in message:
+        return StoreError(f"the store {path} cannot be written: {message.splitlines()[0]}")
+    return None
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -44,31 +67,48 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        with self.failures():
+            self.con.close()  # a checkpoint: the last write to the file
+
+    @contextmanager
+    def failures(self) -> Iterator[None]:
+        """A failure of the store itself (disk full) becomes one StoreError naming the file."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            failure = store_failure(exc, self.path)
+            if failure is None:
+                raise
+            raise failure from None
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All-or-nothing: a failure inside leaves the store as it was."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+        with self.failures():
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self.con
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):  # the failure inside is what matters
+                    self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
 
     def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
-        return self.con.execute(sql, params)
+        with self.failures():
+            return self.con.execute(sql, params)
 
     def rows(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, params).fetchall()
+        with self.failures():
+            return self.con.execute(sql, params).fetchall()
 
     def value(self, sql: str, params: Any = None) -> Any:
-        row = self.con.execute(sql, params).fetchone()
+        with self.failures():
+            row = self.con.execute(sql, params).fetchone()
         return row[0] if row else None
 
     def dicts(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql, params)
+        cursor = self.execute(sql, params)
         columns = [d[0] for d in cursor.description or []]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 

@@ -80,15 +80,25 @@ class RawRecord:
     error: str | None = None
     # False when the review's local filter rejected the record: stored, but not in the set.
     matched: bool = True
+    # The connector's mapping raised on it (a bug, or a shape it does not know), as opposed to
+    # a record the source itself marks unusable (SkippableRecordError).
+    mapping_error: bool = False
 
 
 @dataclass(frozen=True)
 class PageCounts:
-    received: int
+    received: int  # as sent, a record repeated on the page counted each time
     new: int
     changed: int
     skipped: int
     filtered_out: int = 0
+    unique: int = 0  # distinct records: new + changed + unchanged
+    repeated: int = 0  # of `unique`: already received earlier in this run
+
+    @property
+    def unchanged(self) -> int:
+        """Records already in the store exactly as received."""
+        return self.unique - self.new - self.changed
 
 
 def work_row(work: Work) -> dict[str, Any]:
@@ -134,12 +144,14 @@ def write_page(
     )
     con.register("page_raw", raw)
     try:
-        new, changed = con.execute(
+        new, changed, repeated = con.execute(
             """SELECT count(*) FILTER (WHERE r.source_id IS NULL),
-                      count(*) FILTER (WHERE r.payload_sha <> p.payload_sha)
+                      count(*) FILTER (WHERE r.payload_sha <> p.payload_sha),
+                      count(*) FILTER (WHERE r.last_run = ?)
                FROM page_raw p LEFT JOIN raw_records r
-                 ON r.source = p.source AND r.source_id = p.source_id"""
-        ).fetchone() or (0, 0)
+                 ON r.source = p.source AND r.source_id = p.source_id""",
+            [run_id],
+        ).fetchone() or (0, 0, 0)
         con.execute(
             """INSERT INTO raw_records
                SELECT source, source_id, connector, payload, payload_sha, mapped, error,
@@ -160,7 +172,15 @@ def write_page(
             con, review_id, source, [w.key for w in works], run_id, [r.matched for r in mapped]
         )
     rejected = sum(1 for r in mapped if not r.matched)
-    return PageCounts(len(records), int(new), int(changed), len(unique) - len(works), rejected)
+    return PageCounts(
+        received=len(records),
+        new=int(new),
+        changed=int(changed),
+        skipped=len(unique) - len(works),
+        filtered_out=rejected,
+        unique=len(unique),
+        repeated=int(repeated),
+    )
 
 
 def upsert_works(con: duckdb.DuckDBPyConnection, works: Sequence[Work], now: datetime) -> None:

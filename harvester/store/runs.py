@@ -8,6 +8,7 @@ from datetime import datetime
 
 import duckdb
 
+from harvester.processes import alive
 from harvester.secrets import mask, mask_optional
 from harvester.store.database import Store
 
@@ -23,7 +24,7 @@ def register_review(store: Store, review_id: str, title: str, path: str) -> None
 def mark_abandoned_runs(store: Store) -> int:
     """Runs left "running" by a process that died are closed as interrupted."""
     stale = store.rows("SELECT run_id, pid FROM runs WHERE status = 'running'")
-    dead = [run_id for run_id, pid in stale if not _alive(pid)]
+    dead = [run_id for run_id, pid in stale if not alive(pid)]
     for run_id in dead:
         store.execute("UPDATE runs SET status = 'interrupted' WHERE run_id = ?", [run_id])
         store.execute(
@@ -31,20 +32,6 @@ def mark_abandoned_runs(store: Store) -> int:
             [run_id],
         )
     return len(dead)
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def start_run(store: Store, review_id: str, started: datetime, full: bool) -> int:
@@ -71,7 +58,7 @@ def start_source(
     connector: str,
     query_sent: str,
     notes: Sequence[str],
-    exact: bool,
+    exact: bool | None,
     window_from: datetime | None,
     window_until: datetime,
     started: datetime,
@@ -108,13 +95,26 @@ def count_page(
     skipped: int,
     total_hits: int | None,
     filtered_out: int = 0,
+    mapping_errors: int = 0,
 ) -> None:
     con.execute(
         """UPDATE run_sources SET requests = ?, records = records + ?,
                   new_records = new_records + ?, changed = changed + ?, skipped = skipped + ?,
-                  filtered_out = filtered_out + ?, total_hits = coalesce(?, total_hits)
+                  filtered_out = filtered_out + ?, total_hits = coalesce(?, total_hits),
+                  mapping_errors = mapping_errors + ?
            WHERE run_id = ? AND source = ?""",
-        [requests, records, new, changed, skipped, filtered_out, total_hits, run_id, source],
+        [
+            requests,
+            records,
+            new,
+            changed,
+            skipped,
+            filtered_out,
+            total_hits,
+            mapping_errors,
+            run_id,
+            source,
+        ],
     )
 
 

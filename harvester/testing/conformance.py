@@ -15,11 +15,15 @@ lines::
 The suite then checks that the connector paginates a recorded walk to its end, stops on an empty
 page, refuses a repeated page token, maps every record to a valid Work whose raw payload
 round-trips, maps error bodies to the right error, and, through the real runner, HTTP stack and a
-DuckDB file, harvests the chain and never moves its watermark back on the next run.
+DuckDB file, harvests the chain and never moves its watermark back on the next run, and fails a
+source answering in an unexpected shape (`{}`, `null`, a list, HTML, its first page emptied
+while it still reports a total) instead of taking it for "0 records", its watermark unchanged.
+A connector adds its own such bodies in `unexpected` (file names in `fixtures`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -29,7 +33,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from harvester.connector import Connector
+from harvester.connector import Connector, JsonConnector, dig
 from harvester.errors import ConnectorError, ProtocolError
 from harvester.http import HttpClient, Request, Response
 from harvester.normalize import normalize_doi
@@ -87,6 +91,7 @@ class ConnectorConformance:
     errors: ClassVar[Mapping[str, tuple[int, type[Exception]]]] = {}
     settings: ClassVar[Mapping[str, Any]] = {}
     query: ClassVar[str] = "test"
+    unexpected: ClassVar[Sequence[str]] = ()
 
     # ---- helpers ---------------------------------------------------------------------
 
@@ -104,6 +109,35 @@ class ConnectorConformance:
         first, _ = connector.first_request(Query(self.query))
         pages = [page for _, page in connector.pages(fetch, first)]
         return fetch, pages
+
+    def unexpected_bodies(self) -> dict[str, bytes]:
+        """Answers no connector may take for an empty result, by what they are."""
+        bodies = {
+            "an empty object": b"{}",
+            "null": b"null",
+            "a list": b"[]",
+            "a list where the page belongs": b'[{"id": "x"}]',
+            "a string": b'"ok"',
+            "an HTML page": b"<!DOCTYPE html><html><body><p>Service moved</p></body></html>",
+        }
+        emptied = self.emptied_first_page()
+        if emptied is not None:
+            bodies["its first page emptied, the total kept"] = emptied
+        bodies.update({name: self.body(name) for name in self.unexpected})
+        return bodies
+
+    def emptied_first_page(self) -> bytes | None:
+        """The first recorded page with its records removed, if it is JSON reporting a total."""
+        cls = self.connector
+        if not issubclass(cls, JsonConnector) or not cls.records_at or not cls.total_at:
+            return None
+        data = json.loads(self.body(self.chain[0]))
+        total = dig(data, cls.total_at)
+        holder = dig(data, cls.records_at[:-1]) if len(cls.records_at) > 1 else data
+        if not total or not isinstance(holder, dict):
+            return None
+        holder[cls.records_at[-1]] = []
+        return json.dumps(data).encode()
 
     def raw_records(self) -> Iterator[Any]:
         connector = self.make()
@@ -187,6 +221,51 @@ class ConnectorConformance:
             with pytest.raises(ConnectorError):
                 connector.parse(body)
 
+    def review(self, url: str) -> Review:
+        """A one-source review of this connector, its source at `url`."""
+        source = SourceConfig(
+            self.connector.name,
+            self.connector.name,
+            base_url=url,
+            rate_limit=1000.0,
+            settings=self.settings,
+        )
+        return Review(
+            id="conformance",
+            title="conformance",
+            query=Query(self.query),
+            sources=(source,),
+            path=Path("conformance.toml"),
+            contact="conformance@example.org",
+        )
+
+    def test_an_unexpected_response_fails_the_source_never_zero(self, tmp_path: Path) -> None:
+        routes = [Route(path="*", method="*", file=self.fixtures / n) for n in self.chain]
+        first_run, later = datetime(2026, 1, 10, 12), datetime(2026, 2, 10, 12)
+        with (
+            open_store(tmp_path / "conformance.duckdb") as store,
+            ReplayServer(routes=routes) as server,
+        ):
+            review = self.review(server.url)
+            with HttpClient(max_attempts=1, sleep=lambda s: None) as http:
+                (source,) = run_review(review, store, http=http, clock=_fixed(first_run)).sources
+            assert source.status == "ok", source.error
+            mark = store.value("SELECT max(watermark) FROM harvest_state")
+            stored = store.value("SELECT count(*) FROM raw_records")
+            for what, body in self.unexpected_bodies().items():
+                answer = tmp_path / "answer"
+                answer.write_bytes(body)
+                server.routes[:] = [Route(path="*", method="*", file=answer)]
+                server.reset()
+                with HttpClient(max_attempts=1, sleep=lambda s: None) as http:
+                    result = run_review(review, store, http=http, clock=_fixed(later))
+                (source,) = result.sources
+                assert source.status == "failed", f"{what}: {source.status}, {source.records}"
+                assert source.error, what
+                assert result.status == "failed" and result.snapshot is None, what
+                assert store.value("SELECT max(watermark) FROM harvest_state") == mark, what
+                assert store.value("SELECT count(*) FROM raw_records") == stored, what
+
     def test_watermark_never_goes_back(self, tmp_path: Path) -> None:
         routes = [Route(path="*", method="*", file=self.fixtures / n) for n in self.chain]
         review_at = [datetime(2026, 1, 10, 12), datetime(2026, 2, 10, 12)]
@@ -196,22 +275,7 @@ class ConnectorConformance:
             open_store(tmp_path / "conformance.duckdb") as store,
             ReplayServer(routes=routes) as server,
         ):
-            review = Review(
-                id="conformance",
-                title="conformance",
-                query=Query(self.query),
-                sources=(
-                    SourceConfig(
-                        self.connector.name,
-                        self.connector.name,
-                        base_url=server.url,
-                        rate_limit=1000.0,
-                        settings=self.settings,
-                    ),
-                ),
-                path=Path("conformance.toml"),
-                contact="conformance@example.org",
-            )
+            review = self.review(server.url)
             for moment in review_at:
                 server.reset()
                 asked = len(server.received())
