@@ -20,6 +20,7 @@ from pathlib import Path
 
 from benchmarks import ROOT
 from benchmarks.dedup_incremental import measure
+from benchmarks.dedup_rules import audit, suspects, table
 from benchmarks.dedup_sets import Score, data_dir, gold_groups, score, sets
 
 BENCH_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
@@ -106,6 +107,7 @@ def main() -> None:
                 ]
                 # In the temporary folder: a peer may leave caches in its working directory.
                 print(_row(name, _run(command, out, gold, peer, Path(tmp))), flush=True)
+    print_rule_table(folder, only)
     found = {name: records for name, records, _ in sets(folder)}
     if INCREMENTAL_SET in found and (not only or INCREMENTAL_SET in only):
         result = measure(found[INCREMENTAL_SET])
@@ -116,6 +118,19 @@ def main() -> None:
             f"{result.first_seconds:.1f} s); same clusters as all at once: "
             f"{'yes' if result.same_clusters else 'NO'}"
         )
+
+
+def print_rule_table(folder: Path, only: set[str]) -> None:
+    """Per rule and veto, per set: the pairs it decided and how many the labels call wrong."""
+    audits = {
+        name: audit(records, gold_groups(truth))
+        for name, records, truth in sets(folder)
+        if not only or name in only
+    }
+    print()
+    print(table(audits))
+    for line in suspects(audits):
+        print(line)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@ _DOI_URL_PREFIX = re.compile(
 )
 _TRAILING_JUNK = ".,;:'\"]}>"
 _DOI_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
-_DOI_PERCENT_CHARS = {f"%{ord(c):02X}": c for c in "()<>[];:/"}
+_DOI_PERCENT_CHARS = {f"%{ord(c):02X}": c for c in "()<>[];:/.-_"}
+# EndNote and PubMed tag what a DOI field holds: "S0000-1111(07)00123-4 [pii];10.1/x [doi]".
+_TAGGED_DOI = re.compile(r"(10\.\d{3,9}/\S+?)\s*\[doi\]", re.IGNORECASE)
+_ID_TAG = re.compile(r"\s*\[(?:doi|pii)\]", re.IGNORECASE)
 _DOI_ENTITY = re.compile(r"&(?:lt|gt|amp);", re.IGNORECASE)
 _DOI_ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
 
@@ -56,7 +59,9 @@ _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NAME_JUNK = re.compile(r"[;<>]")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
-_PARTICLES = {
+_GLUED_INITIALS = re.compile(r"^(.*[a-z])((?:[A-Z]\.-?){1,4}|[A-Z]{1,3})$")
+# Particles of family names ("van der Berg", "de Souza", "bin Ahmad").
+NAME_PARTICLES = {
     "van",
     "von",
     "der",
@@ -68,8 +73,11 @@ _PARTICLES = {
     "das",
     "dos",
     "du",
+    "di",
     "la",
     "le",
+    "vom",
+    "zu",
     "ter",
     "ten",
     "bin",
@@ -92,10 +100,14 @@ def normalize_doi(value: str | None) -> str | None:
     if _DOI_URL_PREFIX.match(text):
         # Only URLs are percent-encoded; decoding a bare DOI twice could change it.
         text = unquote(_DOI_URL_PREFIX.sub("", text))
-    found = _DOI_IN_TEXT.search(text)
+    # The DOI tagged as one, before a publisher item identifier that looks like a DOI.
+    found = _TAGGED_DOI.search(text) if "[" in text else None
+    if not found and "[" in text:
+        text = _ID_TAG.sub(" ", text)
+    found = found or _DOI_IN_TEXT.search(text)
     if not found:
         return None
-    doi = found.group(0).lower()
+    doi = (found.group(1) if found.re is _TAGGED_DOI else found.group(0)).lower()
     while doi and (
         doi[-1] in _TRAILING_JUNK or (doi[-1] == ")" and doi.count(")") > doi.count("("))
     ):
@@ -208,11 +220,16 @@ def normalize_author(name: str | None) -> str | None:
         return f"{family}, {given}" if given else family
     tokens = text.split(" ")
     if len(tokens) == 1:
-        return tokens[0]
+        glued = _GLUED_INITIALS.match(text)  # "SmithJ.", "LiX.-Y.": initials glued on
+        return f"{glued.group(1)}, {glued.group(2)}" if glued else text
     if _INITIALS.match(tokens[-1]) and not _INITIALS.match(tokens[0]):
-        return f"{' '.join(tokens[:-1])}, {tokens[-1]}"
+        # "Van der Berg A. B.": every initial at the end is a given name.
+        split = len(tokens) - 1
+        while split > 1 and _INITIALS.match(tokens[split - 1]):
+            split -= 1
+        return f"{' '.join(tokens[:split])}, {' '.join(tokens[split:])}"
     split = len(tokens) - 1
-    while split > 1 and tokens[split - 1].lower() in _PARTICLES:
+    while split > 1 and tokens[split - 1].lower() in NAME_PARTICLES:
         split -= 1
     return f"{' '.join(tokens[split:])}, {' '.join(tokens[:split])}"
 
@@ -288,9 +305,20 @@ def _family_first(name: str) -> str | None:
         return normalize_author(name)
     # One word, with the particles before it ("Van Kampen V", "Al Mudhafar A. M.").
     split = 1
-    while split < len(tokens) - 1 and tokens[split - 1].lower() in _PARTICLES:
+    while split < len(tokens) - 1 and tokens[split - 1].lower() in NAME_PARTICLES:
         split += 1
     return normalize_author(f"{' '.join(tokens[:split])}, {' '.join(tokens[split:])}")
+
+
+def _vancouver_name(piece: str) -> bool:
+    """ "Smith J" or "Van Kampen AB": a family name, then initials (not "Smith, John A",
+    whose pieces are one name's family and given names)."""
+    tokens = piece.split()
+    return (
+        len(tokens) > 1
+        and bool(_INITIAL_TOKEN.match(tokens[-1]))
+        and not _INITIAL_TOKEN.match(tokens[0])
+    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -312,7 +340,7 @@ def split_authors(text: str | None) -> tuple[str, ...]:
         parts = [p.strip() for chunk in cleaned.split(";") for p in _AND.split(chunk)]
     elif "," in cleaned:
         pieces = [p.strip() for p in cleaned.split(",") if p.strip()]
-        if len(pieces) > 2 and all(" " in p for p in pieces):
+        if (len(pieces) > 2 and all(" " in p for p in pieces)) or all(map(_vancouver_name, pieces)):
             parts = pieces  # "Smith J, Jones K": one name per piece
         else:
             # "Family, Given, Family, Given": pair them up again.
@@ -364,6 +392,10 @@ _EXCEL_MONTH_FIRST = re.compile(r"^\s*([A-Za-z]{3})-(\d{1,4})\s*$")
 _EXCEL_DAY_FIRST = re.compile(r"^\s*(\d{1,2})-([A-Za-z]{3})\s*$")
 
 
+# A page: digits, after one letter ("S12", "e1234") or a supplement's roman number ("ii51",
+# "iii613": Oxford journals number each supplement's pages so).
+_PAGE = re.compile(r"(?:[ivx]{2,4}|[A-Za-z])?\d+", re.IGNORECASE)
+_PP = re.compile(r"^\s*pp?\.?\s*", re.IGNORECASE)
 _ROMAN_PAGES = re.compile(r"^([ivxlc]{1,8})(?:\s*[-\u2013]+\s*([ivxlc]{1,8}))?\.?$", re.IGNORECASE)
 
 
@@ -375,7 +407,7 @@ def page_range(pages: str | None) -> tuple[str | None, str | None]:
     """
     if not pages:
         return None, None
-    text = pages.strip()
+    text = _PP.sub("", pages.strip())  # "pp 45-67", "pp xiii-xv"
     roman = _ROMAN_PAGES.match(text)
     if roman:
         # Front matter ("xiii-xv"). The leading 0 keeps the numeral whole where page keys
@@ -389,7 +421,7 @@ def page_range(pages: str | None) -> tuple[str | None, str | None]:
     if day_first and day_first.group(2).lower() in _MONTHS:
         # "08-Sep": the day keeps the zero a date has; the page has none.
         text = f"{int(day_first.group(1))}-{_MONTHS[day_first.group(2).lower()]}"
-    found = re.findall(r"[A-Za-z]?\d+", text)
+    found = _PAGE.findall(text)
     if not found or len(found[0]) > 8:
         return None, None
     first = found[0].lower()
@@ -397,8 +429,10 @@ def page_range(pages: str | None) -> tuple[str | None, str | None]:
         return first, None
     last = found[1].lower()
     if last.isdigit():
-        # "221-8" -> "228"; "S41-7" and "S41-47" -> "s47" (the prefix written once).
-        prefix, digits = (first[0], first[1:]) if first[0].isalpha() else ("", first)
+        # "221-8" -> "228"; "S41-7" and "S41-47" -> "s47", "ii51-2" -> "ii52" (the prefix
+        # written once).
+        digits = first.lstrip("abcdefghijklmnopqrstuvwxyz")
+        prefix = first[: len(first) - len(digits)]
         if len(last) < len(digits):
             last = digits[: len(digits) - len(last)] + last
         last = prefix + last

@@ -55,14 +55,17 @@ def test_new_copies_join_existing_clusters_whose_ids_never_change(store: Store) 
 
 
 def test_a_record_bridging_two_clusters_merges_them_into_the_smaller_id(store: Store) -> None:
-    # Two records that cannot be matched to each other directly (years two apart)...
-    a = article("crossref", 1, year=2000)
-    b = article("pubmed", 1, year=2002)
+    # Two records that cannot be matched to each other directly (the title in English in
+    # one, in Indonesian in the other), with nothing that says they are two articles...
+    a = article("crossref", 1, title="Open source software in local government")
+    b = article(
+        "pubmed", 1, title="Perangkat lunak sumber terbuka di pemerintah daerah", pages=None
+    )
     add(store, [a, b], 1)
     first = clusters(store)
     assert first["crossref:1"] != first["pubmed:1"]
-    # ...and a third that matches each of them.
-    bridge = article("openalex", 1, year=2001)
+    # ...and a third that matches each of them: its title in both languages.
+    bridge = dataclasses.replace(a, source="openalex", other_titles=(b.title or "",), pages=None)
     add(store, [bridge], 2)
     after = clusters(store)
     survivor = min(first["crossref:1"], first["pubmed:1"])
@@ -70,6 +73,25 @@ def test_a_record_bridging_two_clusters_merges_them_into_the_smaller_id(store: S
     assert after["crossref:1"] == after["pubmed:1"] == after["openalex:1"] == survivor
     merged = store.rows("SELECT merged_id, into_id, run_id FROM cluster_merges")
     assert merged == [(absorbed, survivor, 2)]
+
+
+def test_a_record_matching_two_articles_joins_one_of_them(store: Store) -> None:
+    # Two articles with one title, two years apart (two DOIs, two years: two items)...
+    a = article("crossref", 1, year=2000, doi="10.1/a", pages=None)
+    b = article("pubmed", 1, year=2002, doi="10.1/b", pages=None)
+    add(store, [a, b], 1)
+    first = clusters(store)
+    # ...and a record without DOI between them, a year from each: it matches both, but
+    # joining both would put two articles in one cluster.
+    bridge = article("openalex", 1, year=2001, pages=None)
+    add(store, [bridge], 2)
+    after = clusters(store)
+    assert after["crossref:1"] == first["crossref:1"] != after["pubmed:1"] == first["pubmed:1"]
+    assert after["openalex:1"] in (after["crossref:1"], after["pubmed:1"])
+    assert store.value("SELECT count(*) FROM cluster_merges") == 0
+    # Deduplicating all three at once keeps the two articles apart as well.
+    at_once = deduplicate([(w.key, w) for w in (a, b, bridge)]).root
+    assert at_once[a.key] != at_once[b.key]
 
 
 def test_nothing_new_means_nothing_to_do(store: Store) -> None:

@@ -17,9 +17,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from harvester.dedup.chains import consistent
 from harvester.dedup.components import UnionFind
-from harvester.dedup.engine import Match, Matches, find_matches
+from harvester.dedup.engine import find_matches
 from harvester.dedup.keys import KEY_COLUMNS, KEYS_VERSION, keys_table
+from harvester.dedup.matches import Match, Matches
 from harvester.dedup.rules import Settings
 from harvester.store import Store
 from harvester.work import Work
@@ -38,11 +40,37 @@ def update_clusters(
         fresh = _key_fresh_works(con, now)
         if not fresh:
             return 0
-        matches = find_matches(con, settings or Settings())
+        settings = settings or Settings()
+        matches = find_matches(con, settings)
+        matches = _without_chains(con, matches, settings)
         _record_pairs(con, matches, run_id, now)
         placed = _assign_clusters(con, matches.merged, run_id, now)
         con.execute("DROP TABLE fresh")
         return placed
+
+
+def _without_chains(
+    con: duckdb.DuckDBPyConnection, matches: Matches, settings: Settings
+) -> Matches:
+    """The matches less those that would chain two items into one cluster; clusters that
+    exist stay whole (see `harvester.dedup.chains`)."""
+    involved = sorted({w for m in matches.merged for w in (m.a, m.b)})
+    if len(involved) < 3:
+        return matches
+    con.register("involved", pa.table({"work_id": pa.array(involved, pa.string())}))
+    try:
+        clusters = dict(
+            con.execute(
+                """SELECT m.work_id, m.cluster_id FROM cluster_members m
+                   WHERE m.cluster_id IN (
+                       SELECT cluster_id FROM cluster_members
+                       WHERE work_id IN (SELECT work_id FROM involved))"""
+            ).fetchall()
+        )
+    finally:
+        con.unregister("involved")
+    merged = consistent(con, matches.merged, settings, clusters=clusters)
+    return Matches(merged, matches.linked, matches.candidates)
 
 
 def _key_fresh_works(con: duckdb.DuckDBPyConnection, now: datetime) -> int:

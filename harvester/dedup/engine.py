@@ -8,64 +8,66 @@ keys between runs, so only new records are ever keyed, blocked and scored.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
 from harvester.dedup.blocking import make_candidate_pairs
+from harvester.dedup.chains import consistent
 from harvester.dedup.components import connected_components
+from harvester.dedup.features import PairFeatures
 from harvester.dedup.keys import keys_table
+from harvester.dedup.matches import Match, Matches
 from harvester.dedup.rules import DEFAULT_SETTINGS, Settings, decide
 from harvester.dedup.scoring import score_pairs
 from harvester.work import Work
 
 
-@dataclass(frozen=True)
-class Match:
-    """Two records judged copies of one article (or, when `linked`, versions of it)."""
+def candidate_features(con: duckdb.DuckDBPyConnection) -> PairFeatures | None:
+    """The candidate pairs among `fresh` records and between them and all others (stage 3),
+    compared field by field (stage 4); None when there is none."""
+    candidates = make_candidate_pairs(con)
+    features = score_pairs(con) if candidates else None
+    con.execute("DROP TABLE candidate_pairs")
+    return features
 
-    a: str
-    b: str
-    reason: str
-    score: float
 
-
-@dataclass(frozen=True)
-class Matches:
-    merged: list[Match] = field(default_factory=list)
-    linked: list[Match] = field(default_factory=list)
-    candidates: int = 0
+@contextmanager
+def in_memory(keys: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB whose `dedup_keys` are `keys` (read where they are, as Arrow, not
+    copied into tables first) and whose records are all `fresh`."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("dedup_keys", keys)
+        con.register("fresh", keys.select(["work_id"]))
+        yield con
+    finally:
+        con.close()
 
 
 def find_matches(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULT_SETTINGS) -> Matches:
     """Accepted and linked pairs among `fresh` records and between them and all others."""
-    candidates = make_candidate_pairs(con)
-    if not candidates:
-        con.execute("DROP TABLE candidate_pairs")
+    features = candidate_features(con)
+    if features is None:
         return Matches()
-    scores = score_pairs(con)
-    con.execute("DROP TABLE candidate_pairs")
-    decisions = decide(scores, settings)
+    decisions = decide(features, settings)
     accepted = decisions.merged
     # Pairs come out of the join in no particular order; sorted, every run reports alike.
-    merged = sorted(np.flatnonzero(accepted), key=lambda i: (scores.a[i], scores.b[i]))
-    linked = sorted(
-        np.flatnonzero(decisions.linked & ~accepted), key=lambda i: (scores.a[i], scores.b[i])
-    )
-    title = scores.title
+    a, b, title = features.a, features.b, features.title
+    merged = sorted(np.flatnonzero(accepted), key=lambda i: (a[i], b[i]))
+    linked = sorted(np.flatnonzero(decisions.linked & ~accepted), key=lambda i: (a[i], b[i]))
     return Matches(
         merged=[
-            Match(scores.a[i], scores.b[i], str(decisions.reason[i]), round(float(title[i]), 3))
-            for i in merged
+            Match(a[i], b[i], str(decisions.reason[i]), round(float(title[i]), 3)) for i in merged
         ],
         linked=[
-            Match(scores.a[i], scores.b[i], "preprint and published version", float(title[i]))
-            for i in linked
+            Match(a[i], b[i], "preprint and published version", float(title[i])) for i in linked
         ],
-        candidates=candidates,
+        candidates=len(features),
     )
 
 
@@ -85,14 +87,11 @@ def deduplicate(
     """Deduplicate records held in memory (an in-memory DuckDB does the blocking); `keys`,
     when given, are the records' keys already computed."""
     keys = keys if keys is not None else keys_table(records)
-    con = duckdb.connect(":memory:")
-    try:
-        # Read where they are (Arrow), not copied into tables first: every record is fresh.
-        con.register("dedup_keys", keys)
-        con.register("fresh", keys.select(["work_id"]))
+    with in_memory(keys) as con:
         matches = find_matches(con, settings)
-    finally:
-        con.close()
+        # A~B and B~C must not join A and C when they are two items.
+        merged = consistent(con, matches.merged, settings)
+        matches = Matches(merged, matches.linked, matches.candidates)
     root = connected_components(
         (work_id for work_id, _ in records), ((m.a, m.b) for m in matches.merged)
     )

@@ -14,8 +14,16 @@ from typing import Any
 
 import pyarrow as pa
 
-from harvester.dedup.kinds import category, is_generic, part_number, record_kind
+from harvester.dedup.kinds import (
+    category,
+    is_generic,
+    is_meeting_abstract,
+    part_number,
+    record_kind,
+)
+from harvester.dedup.shapes import citation, spreadsheet_damage
 from harvester.normalize import (
+    NAME_PARTICLES,
     fold,
     normalize_doi,
     page_range,
@@ -39,6 +47,8 @@ KEY_SCHEMA = pa.schema(
         ("title_numbers", pa.string()),
         ("authors", pa.string()),
         ("authors_given", pa.string()),
+        # The family names without their particles, where any has one ("van der berg" -> "berg").
+        ("authors_bare", pa.string()),
         ("first_author", pa.string()),
         ("year", pa.int32()),
         ("venue", pa.string()),
@@ -63,13 +73,22 @@ KEY_SCHEMA = pa.schema(
         ("article_number", pa.bool_()),
         ("page_count", pa.int32()),
         ("embase", pa.string()),
+        # The supplement a record is in ("3" for "Suppl 3", "" unnumbered), and the meeting an
+        # abstract was given at (its words, "" when unnamed, and its numbers: "22nd Congress
+        # ... 2014").
+        # The first page of a range of several numbered pages, as a number: ranges that overlap
+        # in one volume are one article's (a page number off by one in one database).
+        ("page_from", pa.int32()),
+        ("supplement", pa.string()),
+        ("meeting", pa.string()),
+        ("meeting_numbers", pa.string()),
     ]
 )
 KEY_COLUMNS = [f.name for f in KEY_SCHEMA]
 # Raised whenever `work_keys` computes anything differently. A store's keys of an older
 # version were made by older rules and would miss what new records share with them: their
 # works are keyed and matched again at the next update (cluster ids stay; never split).
-KEYS_VERSION = 1
+KEYS_VERSION = 2
 
 # Versions of one Cochrane review carry DOIs ending .pub2, .pub3...: one review, one key.
 _COCHRANE = re.compile(r"^10\.1002/14651858\.(cd\d{6})")
@@ -84,7 +103,8 @@ def _cochrane_number(work: Work) -> str | None:
     """A Cochrane review cited without its DOI still carries its CD number (pages field)."""
     if "cochrane" not in (work.venue or "").lower():
         return None
-    for field in (work.pages, work.volume, work.issue, work.url):
+    # Ovid packs the pages (and the CD number) into the journal field: read it too.
+    for field in (work.pages, work.volume, work.issue, work.url, work.venue):
         found = _CD_NUMBER.search(field or "")
         if found:
             return f"cochrane {found.group(0).lower()}"
@@ -140,7 +160,7 @@ _TITLE_NOTE = re.compile(
     r"(?:english|german|french|japanese|polish|chinese|spanish|russian|italian|portuguese|"
     r"dutch|korean|turkish|hungarian|czech|danish|swedish|norwegian|finnish|hebrew|greek|"
     r"croatian|serbian|slovak|romanian|bulgarian|ukrainian|persian|arabic|lithuanian|"
-    r"indonesian|malay|thai|vietnamese)(?: abstract)?)[\])]\.?",
+    r"indonesian|malay|thai|vietnamese)(?: abstract| text)?)[\])]\.?",
     re.IGNORECASE,
 )
 # MEDLINE's notes about other records run to the end of the title, may hold brackets of their
@@ -161,11 +181,12 @@ _STATUS_NOTE = re.compile(
 # a chemical label) stays.
 _TRAILING_LABEL = re.compile(r"\s*[-:]?\s*\[(?:[A-Za-z]+(?: [A-Za-z]+)?|\d{1,3})\]\s*\.?$")
 # A correction notice cites the article it corrects after its title: "(vol 360, pg 542,
-# 2009)" (Web of Science) or "(New England Journal of Medicine (2009) 360 (542-544))" (Embase).
+# 2009)" (Web of Science) or "(New England Journal of Medicine (2009) 360 (542-544))" and
+# "(Scientific reports (2024) 14 1 DOI: 10.1038/...)" (Embase).
 _CORRECTION_CITATION = re.compile(
     r"\s*\((?:vol\.? \d+[, ]+(?:(?:pg|p)\.? ?)?[a-z]?\d+[, ]+(?:1[89]|20)\d\d"
-    r"|[A-Z][^()]{2,200} \((?:1[89]|20)\d\d\) \d+[^()]{0,20}\([^()]*\d[^()]*\)"
-    r"(?:,? ?doi:? ?[^()\s]+)?)\)\s*\.?$",
+    r"|[A-Z][^()]{2,200} \((?:1[89]|20)\d\d\) \d+[^()]{0,20}"
+    r"(?:\([^()]*\d[^()]*\)(?:,? ?doi:? ?[^()\s]+)?|doi:? ?[^()\s]+))\)\s*\.?$",
     re.IGNORECASE,
 )
 # An original-language note after the English title: "Cerebral protection. German".
@@ -215,30 +236,35 @@ def _alternative_title(work: Work, main: str) -> str:
 
 def work_keys(work_id: str, work: Work) -> dict[str, Any]:
     """All matching keys of one record."""
-    stripped = strip_markup(work.title)  # once: both the plain title and the kind need it
+    cited = citation(work)  # journal, volume, issue, pages as the export should have written
+    raw_title = None if spreadsheet_damage(work.title) else work.title
+    stripped = strip_markup(raw_title)  # once: both the plain title and the kind need it
     plain = plain_title(stripped)
     title = title_key(plain)
-    venue_folded = fold(strip_markup(work.venue))
-    venue = venue_key(work.venue)
+    venue_folded = fold(strip_markup(cited.journal))
+    venue = venue_key(cited.journal)
     doi = normalize_doi(work.doi)
-    issue = _issue(work.issue)
-    pages = work.pages
+    pages = cited.pages
     if not pages and work.issue and _E_LOCATOR.match(work.issue.strip()):
         pages = work.issue  # an export that shifted the article number into the issue field
     first, last = page_range(pages)
-    first_bare = first.lstrip(_LETTERS) if first is not None else None
-    last_bare = last.lstrip(_LETTERS) if last is not None else None
-    # Names not yet in "Family, Given" form ("Smith J. A.", glued lists) are split first.
-    names = [n for a in work.authors[:8] for n in ((a,) if "," in a else split_authors(a))]
-    surnames = [_name_key(a.partition(",")[0]) for a in names[:8]]
+    first_bare = _bare(first)
+    last_bare = _bare(last)
+    page_count = _page_count(first_bare, last_bare)
+    names = _author_names(work.authors)
+    families = [a.partition(",")[0] for a in names]
+    surnames = [_name_key(family) for family in families]
+    bare = [_bare_name_key(family) for family in families]
     # Given names as well: some exports swap family and given names without saying so.
-    given = [_given_name(a) for a in names[:8]]
+    given = [_given_name(a) for a in names]
     pmcid = _PMCID.search(work.ids.get("pmcid", "") or "")
     # "10,000" and "10 000" are one number; "alpha<sub>1</sub>" and "alpha1" the same one.
     numbers = _DIGITS.findall(plain)
     if len(numbers) > 1:  # "10,000" is two runs of digits before it is one number
         numbers = _DIGITS.findall(_THOUSANDS.sub("", plain))
-    numbers = sorted(set(numbers))
+    # The meeting's name; "" for a meeting abstract whose record does not name it.
+    meeting = title_key(cited.conference) if cited.conference else ""
+    abstract_at_meeting = bool(meeting) or is_meeting_abstract(work)
     return {
         "work_id": work_id,
         "doi": doi,
@@ -248,11 +274,14 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "arxiv": (work.ids.get("arxiv") or "").strip().lower() or None,
         "title": title or None,
         "title_alt": _alternative_title(work, title) or None,
-        "title_numbers": " ".join(numbers),
+        "title_numbers": " ".join(sorted(set(numbers))),
         "authors": " ".join(s for s in surnames if s) or None,
         "authors_given": " ".join(g for g in given if g) if all(given) and given else None,
+        "authors_bare": " ".join(b or s for b, s in zip(bare, surnames, strict=True) if b or s)
+        if any(bare)
+        else None,
         "first_author": surnames[0] if surnames and surnames[0] else None,
-        "year": work.year,
+        "year": cited.year,
         "venue": venue or None,
         # "British Medical Journal" -> "bmj", to meet the record that says "BMJ".
         "venue_acronym": "".join(w[0] for w in venue.split()) if len(venue.split()) > 1 else None,
@@ -261,14 +290,14 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "venue_word": _venue_word(venue_folded, venue),
         # Two letters a word, for abbreviations shorter than three ("Am J Respir").
         "venue_short": " ".join(w[:2] for w in venue.split()) or None,
-        "volume": _volume(work.volume, work.year),
-        "issue": issue,
+        "volume": cited.volume,
+        "issue": cited.issue,
         "page_first": first,
         "page_last": last,
         "kind": _kind(stripped, title, plain),
         "part": part_number(title),
         "generic": is_generic(title),
-        "category": category(work, venue_folded),
+        "category": category(work, venue_folded, meeting=bool(meeting)),
         "abstract": _NOT_ALNUM.sub(
             " ", fold(strip_markup((work.abstract or "")[:400]))[:300]
         ).strip()
@@ -276,9 +305,30 @@ def work_keys(work_id: str, work: Work) -> dict[str, Any]:
         "page_first_bare": first_bare,
         "page_last_bare": last_bare,
         "article_number": bool(_ARTICLE_NUMBER.fullmatch(first)) if first is not None else None,
-        "page_count": _page_count(first_bare, last_bare),
+        "page_count": page_count,
         "embase": embase_accession(work.url),
+        "page_from": int(first_bare) if page_count is not None and first_bare else None,
+        # Pages "S12" are a supplement's, whatever the volume and issue fields say.
+        "supplement": cited.supplement
+        if cited.supplement is not None
+        else ("" if first and first[0] == "s" and first[1:].isdigit() else None),
+        "meeting": meeting if abstract_at_meeting else None,
+        "meeting_numbers": " ".join(_DIGITS.findall(meeting)) if meeting else None,
     }
+
+
+def _bare(page: str | None) -> str | None:
+    """A page without its letter prefix or leading zeros: "S197", "197" and "e000197" meet."""
+    if page is None:
+        return None
+    return page.lstrip(_LETTERS).lstrip("0") or "0"
+
+
+def _author_names(authors: tuple[str, ...]) -> list[str]:
+    """The first eight names as "Family, Given"; names an export left unsplit ("Smith J. A.",
+    glued lists) are split first."""
+    names = [n for a in authors[:8] for n in ((a,) if "," in a else split_authors(a))]
+    return [n for n in names[:8] if not spreadsheet_damage(n)]
 
 
 def _kind(stripped: str, title: str, plain: str) -> str:
@@ -305,21 +355,51 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _ARTICLE_NUMBER = re.compile(r"[a-z][0-9]{4,}")
 _THOUSANDS = re.compile(r"(?<=\d)[,. ](?=\d{3}\b)")
 _E_LOCATOR = re.compile(r"^[eE]\d{4,}$")
-_ISSUE = re.compile(r"^\s*(\d{1,4})\b")
-
-
-def _issue(value: str | None) -> str | None:
-    """The issue number, if the field holds one ("3", "3-4", "Suppl 2" give 3, 3, None)."""
-    found = _ISSUE.match(value or "")
-    return found.group(1).lstrip("0") or "0" if found else None
 
 
 @lru_cache(maxsize=1 << 16)
 def _name_key(name: str) -> str:
-    """title_key for names, with a fast path for the plain ASCII most names are."""
+    """A family name's matching key: folded, its particles joined to it ("De Caterina" and
+    "DECATERINA" meet), with the spellings transliteration and umlauts vary in made alike
+    ("Petrovskii", "Petrovsky"; "Mueller", "Muller")."""
+    joined: list[str] = []
+    after_particle = False
+    for word in _name_words(name):  # particles join the word after: "van der berg" -> "vanderberg"
+        if after_particle:
+            joined[-1] += word
+        else:
+            joined.append(word)
+        after_particle = word in NAME_PARTICLES
+    return " ".join(joined)
+
+
+@lru_cache(maxsize=1 << 16)
+def _bare_name_key(name: str) -> str:
+    """The family name without its particles ("Van der Berg" meets "Berg A. B. V.", the
+    particle moved behind the initials); "" when it has none."""
+    words = _name_words(name)
+    if len(words) < 2 or words[0] not in NAME_PARTICLES:
+        return ""
+    while len(words) > 1 and words[0] in NAME_PARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _name_words(name: str) -> list[str]:
     if name.isascii() and "<" not in name and "&" not in name:
-        return " ".join(_NOT_ALNUM.sub(" ", name.lower()).split())
-    return title_key(name)
+        key = " ".join(_NOT_ALNUM.sub(" ", name.lower()).split())
+    else:
+        key = title_key(name)
+    return [_TRANSLITERATED.sub(_spelling, word) for word in key.split(" ")]
+
+
+# Russian endings transliterated several ways (-ii, -iy, -ij, -yi, -y), and German umlauts
+# written out (ue, oe, ae) or folded (u, o, a).
+_TRANSLITERATED = re.compile(r"(?:ii|iy|ij|yi|yj|yy)$|(?<=[a-z])([aou])e")
+
+
+def _spelling(found: re.Match[str]) -> str:
+    return found.group(1) or "y"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -333,27 +413,11 @@ def _given_name(author: str) -> str:
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 
 
-def _number(value: str | None) -> str | None:
-    """Leading number of a volume or issue; None for a fragment of a field an export split
-    ("1)" from "40 (12 Suppl 1)")."""
-    if value and value.count(")") > value.count("("):
-        return None
-    found = _DIGITS.search(value or "")
-    return found.group(0).lstrip("0") or "0" if found else None
-
-
 def _venue_word(folded: str, key: str) -> str | None:
     if len(key.split()) == 1:
         return _NOT_ALNUM.sub("", folded)
     head = _NOT_ALNUM.sub(" ", folded.partition(":")[0]).split()
     return head[0] if ":" in folded and len(head) == 1 and len(head[0]) >= 3 else None
-
-
-def _volume(value: str | None, year: int | None) -> str | None:
-    """The volume number; a volume field that holds the year (magazines, some exports) says
-    nothing more than the year does, so it must not conflict with a real volume number."""
-    number = _number(value)
-    return None if number and year and number == str(year) else number
 
 
 def keys_table(records: Iterable[tuple[str, Work]]) -> pa.Table:

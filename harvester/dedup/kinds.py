@@ -173,8 +173,23 @@ _CONFERENCE_VENUE = re.compile(
     r"proceedings|colloquium|convention)\b"
 )
 _JOURNAL_PROCEEDINGS = re.compile(r"national academy|royal society|mayo clin|proc natl")
-_CONFERENCE_TYPES = {"inproceedings", "conference", "proceedings-article", "cpaper", "abst"}
+# Publication types databases give meeting records: BibTeX, Crossref and RIS names, Embase's
+# "Conference Abstract" and Web of Science's "Meeting Abstract".
+_CONFERENCE_TYPES = {
+    "inproceedings",
+    "conference",
+    "proceedings-article",
+    "cpaper",
+    "abst",
+    "conference abstract",
+    "conference paper",
+    "conference review",
+    "meeting abstract",
+    "proceedings paper",
+}
 _JOURNAL_TYPES = {"article", "journal-article", "jour", "review", "letter", "editorial"}
+# Of those, the types of a meeting abstract (not a full paper in proceedings).
+_MEETING_ABSTRACT_TYPES = {"abst", "conference abstract", "meeting abstract"}
 _BOOK_TYPES = {"book", "inbook", "incollection", "book-chapter", "chap", "monograph"}
 _THESIS_TYPES = {"phdthesis", "mastersthesis", "thesis", "dissertation", "thes"}
 
@@ -210,8 +225,12 @@ def is_generic(title: str) -> bool:
     return not title or title in GENERIC_TITLES or len(title.split()) <= 1
 
 
-def category(work: Work, venue: str) -> str:
-    """What kind of publication: preprint, conference, journal, book, thesis or ""."""
+def category(work: Work, venue: str, *, meeting: bool = False) -> str:
+    """What kind of publication: preprint, conference, journal, book, thesis or "".
+
+    `venue` is the journal's name alone; `meeting` says the record names the meeting it was
+    given at (Ovid's "Journal. Conference: ..."): a conference abstract.
+    """
     kind = (work.type or "").lower()
     if kind in ("preprint", "posted-content") or (venue and _PREPRINT_VENUE.search(venue)):
         return "preprint"
@@ -227,8 +246,15 @@ def category(work: Work, venue: str) -> str:
     if kind in _THESIS_TYPES:
         return "thesis"
     issue = fold(work.issue)
+    if meeting:
+        return "conference"
     if (venue and _CONFERENCE_VENUE.search(venue) and not _JOURNAL_PROCEEDINGS.search(venue)) or (
         "meeting" in issue or "abstract" in issue
     ):
         return "conference"
     return "journal" if kind in _JOURNAL_TYPES or venue else ""
+
+
+def is_meeting_abstract(work: Work) -> bool:
+    """The record's type says it is an abstract given at a meeting."""
+    return (work.type or "").lower() in _MEETING_ABSTRACT_TYPES

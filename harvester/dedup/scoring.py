@@ -7,18 +7,15 @@ arrays of pairs (C++, all cores). There is no Python loop over pairs and no n x 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
-Floats = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
+from harvester.dedup.features import Bools, Floats, PairFeatures
 
 # One row per pair: the exact comparisons, and the strings the fuzzy ones need.
 PAIR_FEATURES_SQL = """
@@ -36,6 +33,14 @@ SELECT p.a, p.b,
     abs(ka.year - kb.year) AS year_gap,
     ka.volume = kb.volume AS same_volume,
     ka.issue = kb.issue AS same_issue,
+    -- Supplements are compared where both are numbered ("Suppl 2" and a bare "Suppl" agree).
+    CASE WHEN ka.supplement <> '' AND kb.supplement <> '' THEN ka.supplement = kb.supplement END
+        AS same_supplement,
+    ka.supplement IS NOT NULL AS in_supplement_a, kb.supplement IS NOT NULL AS in_supplement_b,
+    -- Not on a range of several pages (one page, or none given): an abstract may be.
+    ka.page_count IS NULL AS no_range_a, kb.page_count IS NULL AS no_range_b,
+    ka.meeting_numbers = kb.meeting_numbers AS same_meeting_numbers,
+    ka.meeting IS NOT NULL AS has_meeting_a, kb.meeting IS NOT NULL AS has_meeting_b,
     -- "S197" and "197": the supplement letter is often dropped.
     ka.page_first_bare = kb.page_first_bare AS same_page,
     ka.page_last_bare = kb.page_last_bare AS same_last_page,
@@ -74,8 +79,8 @@ SELECT p.a, p.b,
     ka.page_last <> ka.page_first AND kb.page_last <> kb.page_first
         AND ka.page_last_bare = kb.page_last_bare AS same_range_end,
     least(length(ka.abstract), length(kb.abstract)) >= 150 AS abstracts_long,
-    -- Both on a range of several pages, and as many pages each.
-    ka.page_count = kb.page_count AS same_page_count,
+    -- Both on a range of an article's length (four pages or more), as many pages each.
+    ka.page_count = kb.page_count AND ka.page_count >= 3 AS same_page_count,
     -- "J Clin Virol" and "J Clin Virol: official publication of ...", "Gov Inf Q" and
     -- "Government Information Quarterly", "BMJ" and "British Medical Journal": one journal.
     length(ka.venue) >= 3 AND length(kb.venue) >= 3
@@ -94,37 +99,23 @@ SELECT p.a, p.b,
         OR ka.article_number <> kb.article_number
         OR (ka.page_last IS NULL AND coalesce(ends_with(kb.page_last, ka.page_first), false))
         OR (kb.page_last IS NULL AND coalesce(ends_with(ka.page_last, kb.page_first), false))
+        -- Two ranges of several pages that overlap: one article, a page number off in one
+        -- (not merely a page shared, where one item ends and the next begins).
+        OR coalesce(ka.page_from < kb.page_from + kb.page_count
+                    AND kb.page_from < ka.page_from + ka.page_count, false)
     END AS pages_compatible,
     coalesce(ka.title, '') AS title_a, coalesce(kb.title, '') AS title_b,
     coalesce(ka.title_alt, '') AS alt_a, coalesce(kb.title_alt, '') AS alt_b,
     coalesce(ka.authors, '') AS authors_a, coalesce(kb.authors, '') AS authors_b,
     coalesce(ka.authors_given, '') AS given_a, coalesce(kb.authors_given, '') AS given_b,
+    coalesce(ka.authors_bare, '') AS bare_a, coalesce(kb.authors_bare, '') AS bare_b,
     coalesce(ka.venue, '') AS venue_a, coalesce(kb.venue, '') AS venue_b,
-    coalesce(ka.abstract, '') AS abstract_a, coalesce(kb.abstract, '') AS abstract_b
+    coalesce(ka.abstract, '') AS abstract_a, coalesce(kb.abstract, '') AS abstract_b,
+    coalesce(ka.meeting, '') AS meeting_a, coalesce(kb.meeting, '') AS meeting_b
 FROM candidate_pairs p
 JOIN dedup_keys ka ON ka.work_id = p.a
 JOIN dedup_keys kb ON kb.work_id = p.b
 """
-
-
-@dataclass(frozen=True)
-class PairScores:
-    """Every comparison of every pair, as parallel arrays (NaN or False where unknown)."""
-
-    a: list[str]
-    b: list[str]
-    exact: dict[str, Bools]  # name -> true where known and equal (or the named conflict)
-    known: dict[str, Bools]  # name -> true where both records have the field
-    year_gap: Floats
-    category_a: list[str]
-    category_b: list[str]
-    title: Floats  # 0..1, best of title/alternative title combinations; 0 if missing
-    authors: Floats
-    venue: Floats
-    abstract: Floats
-
-    def __len__(self) -> int:
-        return len(self.a)
 
 
 class _Strings:
@@ -164,46 +155,61 @@ class _Strings:
         return out
 
 
-def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
+# Comparisons that are unknown (NULL) where either record lacks the field: each gives its flag
+# and whether both records have the field.
+_TRI_STATE = {
+    "same_volume": "volume_known",
+    "same_issue": "issue_known",
+    "same_supplement": "supplement_known",
+    "same_first_author": "first_author_known",
+    "pages_compatible": "pages_known",
+    "same_meeting_numbers": "meetings_known",
+}
+_FLAGS = (
+    "same_doi",
+    "same_doi_alias",
+    "same_review",
+    "doi_conflict",
+    "same_id",
+    "id_conflict",
+    "in_supplement_a",
+    "in_supplement_b",
+    "no_range_a",
+    "no_range_b",
+    "has_meeting_a",
+    "has_meeting_b",
+    "same_page",
+    "same_last_page",
+    "page_one",
+    "same_kind",
+    "same_part",
+    "parts_compatible",
+    "same_numbers",
+    "generic",
+    "authors_prefix",
+    "title_prefix",
+    "title_affix",
+    "same_range_end",
+    "abstracts_long",
+    "same_page_count",
+    "venue_prefix",
+)
+
+
+def score_pairs(con: duckdb.DuckDBPyConnection) -> PairFeatures:
+    """The features of every pair in temp table `candidate_pairs`."""
     table: pa.Table = con.sql(PAIR_FEATURES_SQL).to_arrow_table()
     column: dict[str, Any] = {name: table.column(name) for name in table.column_names}
 
-    def flag(name: str) -> tuple[Bools, Bools]:
-        values = column[name]
-        known = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-        filled = np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-        return filled, known
+    def flag(name: str) -> Bools:
+        return np.asarray(column[name].fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
-    exact: dict[str, Bools] = {}
-    known: dict[str, Bools] = {}
-    for name in (
-        "same_doi",
-        "same_doi_alias",
-        "same_review",
-        "doi_conflict",
-        "same_id",
-        "id_conflict",
-        "same_volume",
-        "same_issue",
-        "same_page",
-        "same_last_page",
-        "page_one",
-        "same_kind",
-        "same_part",
-        "parts_compatible",
-        "same_numbers",
-        "generic",
-        "same_first_author",
-        "authors_prefix",
-        "title_prefix",
-        "title_affix",
-        "same_range_end",
-        "abstracts_long",
-        "same_page_count",
-        "venue_prefix",
-        "pages_compatible",
-    ):
-        exact[name], known[name] = flag(name)
+    def known(name: str) -> Bools:
+        nulls = column[name].is_null().to_numpy(zero_copy_only=False)
+        return ~np.asarray(nulls, dtype=bool)
+
+    flags: dict[str, Bools] = {name: flag(name) for name in (*_FLAGS, *_TRI_STATE)}
+    flags |= {both: known(name) for name, both in _TRI_STATE.items()}
     strings = _Strings(table)
     title = np.maximum.reduce(
         [
@@ -213,14 +219,12 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
         ]
     )
     gap = column["year_gap"].to_numpy(zero_copy_only=False)
-    return PairScores(
+    return PairFeatures(
         a=column["a"].to_pylist(),
         b=column["b"].to_pylist(),
-        exact=exact,
-        known=known,
         year_gap=np.asarray(gap, dtype=np.float64),
-        category_a=column["category_a"].to_pylist(),
-        category_b=column["category_b"].to_pylist(),
+        category_a=np.asarray(column["category_a"].to_pylist(), dtype=object),
+        category_b=np.asarray(column["category_b"].to_pylist(), dtype=object),
         title=title,
         # Family names, or (for an export that swapped them) family against given names.
         authors=np.maximum.reduce(
@@ -229,8 +233,14 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairScores:
                 strings.similarity("authors_a", "authors_b", (fuzz.ratio, fuzz.token_sort_ratio)),
                 strings.similarity("given_a", "authors_b"),
                 strings.similarity("authors_a", "given_b"),
+                # "Van der Berg" in one list, "Berg" (particle behind the initials) in the other.
+                strings.similarity("bare_a", "authors_b"),
+                strings.similarity("authors_a", "bare_b"),
             ]
         ),
         venue=strings.similarity("venue_a", "venue_b"),
         abstract=strings.similarity("abstract_a", "abstract_b"),
+        # Meeting names are written with and without their place, society or year.
+        meeting=strings.similarity("meeting_a", "meeting_b", (fuzz.token_set_ratio,)),
+        **flags,
     )
