@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harvester.dedup.shapes import citation
 from harvester.errors import InputError
 from harvester.filesources.databases import recognise_database
 from harvester.inputs import detect_format, read_file
@@ -73,7 +74,12 @@ def test_wos_tab_delimited_splits_authors_and_reads_begin_and_end_pages() -> Non
 def test_ovid_records_have_no_ty_or_er_and_unindented_paragraphs() -> None:
     first, second = read_file(EXPORTS / "ovid-embase.cgi")
     assert first.record_id == "621381829"  # Embase accession number (UI)
-    assert first.work.venue == "BMC Proceedings"
+    # A meeting abstract keeps its whole source line: the meeting's name is in it.
+    assert first.work.venue is not None
+    assert first.work.venue.startswith("BMC Proceedings. Conference: ")
+    cited = citation(first.work)
+    assert cited.journal == "BMC Proceedings"
+    assert cited.conference is not None and cited.conference.startswith("2nd BEAT-PCD")
     assert (first.work.volume, first.work.issue, first.work.pages) == ("12", "Supplement 3", None)
     assert first.work.abstract is not None
     assert "Method(s): We searched MEDLINE" in first.work.abstract

@@ -3,6 +3,8 @@
 Each record opens with its number in angle brackets ("<3001. >"), then "TI  - value" lines,
 continuation lines indented; there is no TY or ER. The journal, volume, issue and pages sit in
 one source line: "BMC Proceedings. Conference: ... 12 (Supplement 3) (no pagination), 2018."
+A meeting abstract keeps that whole line as its venue: the meeting's name is what tells two
+abstracts of one study at two congresses apart (harvester.dedup.shapes.unpack_source reads it).
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ _SOURCE = re.compile(
     r"^(?P<venue>.+?)\.\s+(?:.*?\s)?(?P<volume>\d+)\s*(?:\((?P<issue>[^)]*)\))?"
     r"\s*(?:\((?:pp\s*)?(?P<pages>[^)]*)\))?,\s*(?P<year>\d{4})"
 )
+
+_CONFERENCE = ". Conference: "
 
 
 def _records(text: str, path: Path) -> Iterator[tuple[str, dict[str, list[str]]]]:
@@ -83,8 +87,11 @@ def read_ovid(path: Path) -> Iterator[RawEntry]:
             for field, names in TAGS.items()
             if (name := next((n for n in names if tags.get(n)), None))
         }
-        for field, value in _from_source((tags.get("SO") or [""])[0]).items():
+        source = (tags.get("SO") or [""])[0]
+        for field, value in _from_source(source).items():
             fields.setdefault(field, value)
+        if _CONFERENCE in source:
+            fields["venue"] = source
         accession = (tags.get("UI") or tags.get("AN") or [""])[0]
         yield RawEntry(str(path), position, fields, accession or number or None)
     if not count:
