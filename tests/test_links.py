@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 from harvester.reporting.links import Link, snapshot_links
+from harvester.service.status import link_rows
 from harvester.store import open_store
 from harvester.work import Work
 from tests.conftest import publish_snapshot, run_cli
@@ -89,3 +90,14 @@ def test_snapshots_show_and_exports_name_the_linked_cluster(tmp_path: Path) -> N
     ris = tmp_path / "out.ris"
     assert run_cli("export", review, "--db", db, "--format", "ris", "--out", ris).returncode == 0
     assert f"linked: published version: {cluster['article']}" in ris.read_text()
+
+
+def test_the_status_page_reads_each_link_with_both_titles(tmp_path: Path) -> None:
+    _, db, cluster = linked_snapshot(tmp_path)
+    with open_store(db, read_only=True) as store:
+        rows = link_rows(store, 1)
+    notice = next(r for r in rows if r.cluster_id == cluster["notice"])
+    assert (notice.kind, notice.linked_cluster) == ("retracts", cluster["article"])
+    assert notice.title == f"Retraction notice to: {TITLE}"
+    assert notice.linked_title == TITLE
+    assert len(rows) == 4  # two links, each seen from both ends

@@ -153,3 +153,34 @@ def source_health(store: Store, review_id: str, sources: Sequence[str]) -> list[
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """A link between two clusters of a snapshot, with both titles, for the page."""
+
+    cluster_id: str
+    title: str
+    kind: str  # "preprint", "published version", "retracts", "retraction notice"
+    linked_cluster: str
+    linked_title: str
+
+
+def link_rows(store: Store, snapshot_id: int) -> list[LinkRow]:
+    """The links a snapshot stored (harvester.reporting.links), each with both titles."""
+    return [
+        LinkRow(*row)
+        for row in store.rows(
+            """SELECT l.cluster_id, coalesce(json_extract_string(a.record, '$.title'), ''),
+                      l.kind, l.linked_cluster,
+                      coalesce(json_extract_string(b.record, '$.title'), '')
+               FROM snapshot_links l
+               JOIN snapshot_members a
+                 ON a.snapshot_id = l.snapshot_id AND a.cluster_id = l.cluster_id
+               JOIN snapshot_members b
+                 ON b.snapshot_id = l.snapshot_id AND b.cluster_id = l.linked_cluster
+               WHERE l.snapshot_id = ?
+               ORDER BY l.cluster_id, l.kind, l.linked_cluster""",
+            [snapshot_id],
+        )
+    ]

@@ -160,7 +160,15 @@ def create_app(service: ServiceView, config: WebConfig) -> ASGIApp:
                 if snapshot.previous
                 else None
             )
-        return page("snapshot.html", review=review, s=snapshot, diff=diff, snapshots=sorted(rows))
+            links = status.link_rows(store, snapshot.snapshot_id)
+        return page(
+            "snapshot.html",
+            review=review,
+            s=snapshot,
+            diff=diff,
+            links=links,
+            snapshots=sorted(rows),
+        )
 
     def export(request: Request) -> Response:
         review_id, snapshot_id = (
