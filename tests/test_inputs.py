@@ -103,3 +103,17 @@ def test_bad_input_names_the_file(tmp_path: Path, name: str, content: bytes, mes
         read_file(path)
     assert str(caught.value).startswith(str(path))
     assert message in str(caught.value)
+
+
+def test_an_original_language_title_on_its_own_line_is_another_title(tmp_path: Path) -> None:
+    # Made up, in the shape Ovid writes: the English title, its language note, then on the
+    # next line the title as first published. Every input path reads it the same way.
+    export = tmp_path / "ovid.csv"
+    export.write_text(
+        'Title,Authors,Year\n"Cerebral protection in stenting. [German]\n'
+        'Zerebrale Protektion beim Stenting",Muller A,2009\n',
+        encoding="utf-8",
+    )
+    (record,) = read_file(export)
+    assert record.work.title == "Cerebral protection in stenting. [German]"
+    assert record.work.other_titles == ("Zerebrale Protektion beim Stenting",)

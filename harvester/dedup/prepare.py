@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from harvester.dedup.keys import keys_table
-from harvester.dedup.shapes import title_lines
 from harvester.inputs import InputRecord, RawEntry, build_record
 
 # Below this many records forking costs more than it saves.
@@ -37,25 +36,8 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _reshaped(entry: RawEntry) -> RawEntry:
-    """The entry with a title written on several lines taken apart (an original-language
-    title after the English one); readers join the lines, so this is seen only here."""
-    title = entry.fields.get("title")
-    if not isinstance(title, str) or "\n" not in title:
-        return entry
-    main, others = title_lines(title)
-    fields = dict(entry.fields)
-    earlier = fields.get("other_titles") or ()
-    fields["title"] = main
-    fields["other_titles"] = [
-        *(earlier if isinstance(earlier, list | tuple) else [earlier]),
-        *others,
-    ]
-    return entry._replace(fields=fields)
-
-
 def _prepare(entries: Sequence[RawEntry]) -> tuple[list[InputRecord], pa.Table]:
-    records = [build_record(_reshaped(entry)) for entry in entries]
+    records = [build_record(entry) for entry in entries]
     return records, keys_table((record.key, record.work) for record in records)
 
 

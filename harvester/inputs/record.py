@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from harvester.dedup.shapes import title_lines
 from harvester.normalize import (
     clean_abstract,
     clean_text,
@@ -49,7 +50,7 @@ def build_record(entry: RawEntry) -> InputRecord:
 
     `authors` may be a list of names or one string in any export's style.
     """
-    file, position, fields, record_id = entry
+    file, position, fields, record_id = _title_lines_apart(entry)
 
     def raw(name: str) -> str | None:
         value = fields.get(name)
@@ -101,3 +102,21 @@ def build_record(entry: RawEntry) -> InputRecord:
         other_titles=other_titles,
     )
     return InputRecord(file, rid, position, work)
+
+
+def _title_lines_apart(entry: RawEntry) -> RawEntry:
+    """The entry with a title written on several lines taken apart: an original-language title
+    after the English one becomes another title (readers join an export's lines, so every
+    input path, standalone or a review's file source, sees it here)."""
+    title = entry.fields.get("title")
+    if not isinstance(title, str) or "\n" not in title:
+        return entry
+    main, others = title_lines(title)
+    fields = dict(entry.fields)
+    earlier = fields.get("other_titles") or ()
+    fields["title"] = main
+    fields["other_titles"] = [
+        *(earlier if isinstance(earlier, list | tuple) else [earlier]),
+        *others,
+    ]
+    return entry._replace(fields=fields)
