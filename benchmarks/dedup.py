@@ -8,6 +8,7 @@ Peers run from .venv-bench (`make bench-env`) when it exists.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import re
@@ -77,10 +78,17 @@ def main() -> None:
     if folder is None:
         print("bench-dedup: no labelled sets (../shared/data/dedup not found); skipped")
         return
-    peers = [p for p in PEERS if BENCH_PYTHON.exists()]
-    if not peers:
+    args = _arguments()
+    known = {name for name, _, _ in sets(folder)}
+    unknown = sorted(set(args.sets) - known)
+    if unknown:
+        sys.exit(
+            f"bench-dedup: unknown set {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    peers = [] if args.no_peers else [p for p in PEERS if BENCH_PYTHON.exists()]
+    if not peers and not args.no_peers:
         print("bench-dedup: peers not installed (run `make bench-env`); harvester only")
-    only = set(sys.argv[1:])
+    only = set(args.sets)
     header = (
         f"{'set':<28} {'tool':<19} {'records':>7} {'seconds':>8} {'peak MB':>8} "
         # Four decimals: on 17,000 duplicate pairs a dozen missed ones is the third.
@@ -118,6 +126,15 @@ def main() -> None:
             f"{result.first_seconds:.1f} s); same clusters as all at once: "
             f"{'yes' if result.same_clusters else 'NO'}"
         )
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.dedup", description="Deduplication on the labelled sets."
+    )
+    parser.add_argument("sets", nargs="*", help="set names (default: every set)")
+    parser.add_argument("--no-peers", action="store_true", help="run harvester alone")
+    return parser.parse_args()
 
 
 def print_rule_table(folder: Path, only: set[str]) -> None:
