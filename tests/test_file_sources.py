@@ -8,6 +8,7 @@ Science and Embase are exported files in a folder beside the review file
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -161,6 +162,10 @@ def test_search_log_quotes_each_files_query_and_date(review: Review) -> None:
     assert 'TITLE-ABS-KEY(widget* OR "pelayanan publik") AND PUBYEAR > 2008' in update_2
     assert "**Date searched:** 2024-11-04" in update_2
     assert "scopus-2024-05-02.csv" not in update_2  # imported once, one search
+    # The table's "Reported" column: the hits declared for the files imported in that update.
+    assert re.search(r"^\| scopus \|[^|]*\|[^|]*\| 3 \|", update_1, re.M)
+    assert re.search(r"^\| scopus \|[^|]*\|[^|]*\| 2 \|", update_2, re.M)
+    assert re.search(r"^\| wos \|[^|]*\|[^|]*\|  \|", update_1, re.M)  # none declared
 
 
 def test_a_changed_export_says_what_it_added_and_dropped(tmp_path: Path) -> None:

@@ -165,6 +165,14 @@ def _files_section(search: SourceSearch, imports: list[FileImport]) -> list[str]
     return lines + [line for found in imports for line in _file_search(found)]
 
 
+def _reported(search: SourceSearch, imports: list[FileImport]) -> str:
+    """Hits the source reported: an API's total, or the hits declared for the files imported."""
+    if search.connector != FILES_CONNECTOR:
+        return f"{search.total_hits:,}" if search.total_hits is not None else ""
+    declared = [found.declared_hits for found in imports if found.declared_hits]
+    return f"{sum(declared):,}" if declared and len(declared) == len(imports) else ""
+
+
 def _update_section(
     number: int, info: SnapshotInfo, imports: dict[str, list[FileImport]]
 ) -> list[str]:
@@ -176,7 +184,7 @@ def _update_section(
         "|---|---|---|---:|---:|---:|---:|",
     ]
     for s in info.searches:
-        reported = f"{s.total_hits:,}" if s.total_hits is not None else ""
+        reported = _reported(s, imports.get(s.source, []))
         lines.append(
             f"| {s.source} | {_when(s.started_at)} | {s.status} | {reported} "
             f"| {s.records:,} | {s.new_records:,} | {s.changed:,} |"
