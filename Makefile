@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum 
 DB     ?= data/harvester.duckdb
 REVIEW ?= config/reviews/egov-oss.toml
 DEMO_PORT ?= 8765
+# The demo review with its base URLs on DEMO_PORT (config/reviews/demo.toml says 8765).
+DEMO_REVIEW := data/demo.toml
 
 .PHONY: run demo demo-update serve-demo test lint bench bench-dedup bench-env chaos venv clean
 
@@ -25,23 +27,27 @@ run: $(STAMP)
 ## The same pipeline offline: recorded responses replayed by a loopback server.
 demo: $(STAMP)
 	mkdir -p data
+	sed 's/127.0.0.1:8765/127.0.0.1:$(DEMO_PORT)/' config/reviews/demo.toml > $(DEMO_REVIEW)
 	$(BIN)/harvester replay tests/fixtures/replay/demo --port $(DEMO_PORT) -- \
-	  $(BIN)/harvester run config/reviews/demo.toml --db data/demo.duckdb
-	$(BIN)/harvester export config/reviews/demo.toml --db data/demo.duckdb --format ris --out data/demo.ris
-	$(BIN)/harvester export config/reviews/demo.toml --db data/demo.duckdb --format csv --out data/demo.csv
+	  $(BIN)/harvester run $(DEMO_REVIEW) --db data/demo.duckdb
+	$(BIN)/harvester export $(DEMO_REVIEW) --db data/demo.duckdb --format ris --out data/demo.ris
+	$(BIN)/harvester export $(DEMO_REVIEW) --db data/demo.duckdb --format csv --out data/demo.csv
 
 ## The demo's next update: the replay server serves more records (phase 2), then the report.
 demo-update: $(STAMP)
+	mkdir -p data
+	sed 's/127.0.0.1:8765/127.0.0.1:$(DEMO_PORT)/' config/reviews/demo.toml > $(DEMO_REVIEW)
 	$(BIN)/harvester replay tests/fixtures/replay/living --port $(DEMO_PORT) --phase 2 -- \
-	  $(BIN)/harvester run config/reviews/demo.toml --db data/demo.duckdb
-	$(BIN)/harvester snapshots list config/reviews/demo.toml --db data/demo.duckdb
-	$(BIN)/harvester prisma config/reviews/demo.toml --db data/demo.duckdb --out data/demo-prisma.svg --json data/demo-prisma.json
-	$(BIN)/harvester searchlog config/reviews/demo.toml --db data/demo.duckdb --out data/demo-searchlog.md
+	  $(BIN)/harvester run $(DEMO_REVIEW) --db data/demo.duckdb
+	$(BIN)/harvester snapshots list $(DEMO_REVIEW) --db data/demo.duckdb
+	$(BIN)/harvester prisma $(DEMO_REVIEW) --db data/demo.duckdb --out data/demo-prisma.svg --json data/demo-prisma.json
+	$(BIN)/harvester searchlog $(DEMO_REVIEW) --db data/demo.duckdb --out data/demo-searchlog.md
 
 ## The service, offline: the demo review every minute, status page on http://127.0.0.1:8080/.
 serve-demo: $(STAMP)
 	mkdir -p data
-	sed 's/schedule = "weekly"/schedule = "* * * * *"/' config/reviews/demo.toml > data/demo-every-minute.toml
+	sed -e 's/schedule = "weekly"/schedule = "* * * * *"/' \
+	  -e 's/127.0.0.1:8765/127.0.0.1:$(DEMO_PORT)/' config/reviews/demo.toml > data/demo-every-minute.toml
 	$(BIN)/harvester replay tests/fixtures/replay/demo --port $(DEMO_PORT) -- \
 	  $(BIN)/harvester serve data/demo-every-minute.toml --db data/demo-serve.duckdb --jitter 0
 
