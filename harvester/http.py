@@ -51,6 +51,7 @@ class Request:
     params: Mapping[str, str] = field(default_factory=dict)
     method: str = "GET"
     data: Mapping[str, str] | None = None  # form body for POST (PubMed efetch, Europe PMC)
+    content: bytes | None = None  # a raw body for POST (a JSON alert to a webhook)
 
     def describe(self) -> str:
         """The request as a person would paste it into a browser (for the search log)."""
@@ -275,6 +276,8 @@ class HttpClient:
         kwargs: dict[str, Any] = {"params": dict(request.params) or None, "headers": headers}
         if request.data is not None:
             kwargs["data"] = dict(request.data)
+        if request.content is not None:
+            kwargs["content"] = request.content
         first = outgoing = self._client.build_request(request.method, request.url, **kwargs)
         try:
             for _ in range(MAX_REDIRECTS + 1):

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from harvester.errors import ConfigError
-from harvester.notify.config import load_notify_file
-from harvester.notify.events import snapshot_alerts
+from harvester.notify.config import NotifyConfig, SmtpConfig, load_notify_file
+from harvester.notify.events import Alert, snapshot_alerts
+from harvester.notify.send import deliver
 from harvester.replay import ReplayServer
 from harvester.review import load_review
 from harvester.scheduler import RetryPolicy
@@ -135,3 +136,17 @@ def test_notify_problems_are_reported_with_file_and_line(tmp_path: Path) -> None
         load_notify_file(wide)
     wide.write_text('[notify]\nwebhook = "https://chat.example.org/hooks/1"\n', encoding="utf-8")
     assert load_notify_file(wide).webhook == "https://chat.example.org/hooks/1"
+
+
+def test_a_webhook_that_refuses_is_logged_and_the_email_still_goes(
+    sinks: tuple[SmtpSink, WebhookReceiver], caplog: pytest.LogCaptureFixture
+) -> None:
+    smtp, _ = sinks
+    alert = Alert("run_failed", "r1", "Review one", "[harvester] r1: run failed", ("why",))
+    mail = SmtpConfig("127.0.0.1", smtp.port, "none", "h@example.org", ("team@example.org",))
+    with ReplayServer(REPLAY / "demo") as replay:  # it answers 404 to a path it never recorded
+        config = NotifyConfig(frozenset({"run_failed"}), webhook=f"{replay.url}/hook", email=mail)
+        assert deliver([alert], [config]) == 1
+    assert len(smtp.messages) == 1
+    (failure,) = [r.getMessage() for r in caplog.records if "failed" in r.getMessage()]
+    assert failure.startswith("alert run_failed: webhook 127.0.0.1") and "HTTP 404" in failure

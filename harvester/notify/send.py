@@ -1,46 +1,37 @@
 """Sending alerts: a JSON POST to a webhook, an e-mail over SMTP. Failures are logged, masked.
 
-The webhook is one POST with the standard library: it is not a harvest (no paging, rate
-limits or retries to share with the connectors' HTTP seam), and it follows no redirect.
+The webhook goes through the connectors' HTTP seam (harvester.http): the same timeouts, size
+caps, retries of 429/5xx, and credentials kept to their origin on a redirect.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import os
 import smtplib
 import ssl
-import urllib.request
 from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-from harvester import __version__
+from harvester.errors import ConnectorError
+from harvester.http import HttpClient, Request
 from harvester.notify.config import NotifyConfig, SmtpConfig
 from harvester.notify.events import Alert
 
 log = logging.getLogger("harvester.notify")
 TIMEOUT = 20.0
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None  # a redirect is reported as the failure it is
+WEBHOOK_ATTEMPTS = 3
 
 
 def post_webhook(url: str, alert: Alert) -> None:
     body = json.dumps(alert.payload(), ensure_ascii=False, default=str).encode()
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": f"harvester/{__version__}"},
-    )
-    opener = urllib.request.build_opener(_NoRedirect)
-    with opener.open(request, timeout=TIMEOUT) as response:
-        response.read(65536)
+    request = Request(url, method="POST", content=body)
+    with HttpClient(
+        timeout=TIMEOUT, max_attempts=WEBHOOK_ATTEMPTS, backoff_max=5.0, request_deadline=60.0
+    ) as client:
+        client.fetch(request, headers={"Content-Type": "application/json"})
 
 
 def send_email(smtp: SmtpConfig, alert: Alert) -> None:
@@ -90,7 +81,7 @@ def deliver(alerts: Iterable[Alert], configs: Iterable[NotifyConfig]) -> int:
                 fields = {"review": alert.review_id, "alert": alert.event}
                 try:
                     send(alert)
-                except (OSError, smtplib.SMTPException, http.client.HTTPException) as exc:
+                except (OSError, smtplib.SMTPException, ConnectorError) as exc:
                     log.error(
                         "alert %s: %s failed: %s",
                         alert.event,
