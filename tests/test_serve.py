@@ -93,11 +93,15 @@ def test_sigterm_mid_run_exits_cleanly_and_the_next_start_finishes(tmp_path: Pat
         review = demo_review(tmp_path / "reviews", "slow", replay.url)
         with Served(review, "--db", db) as served:
             assert served.wait_for(lambda: len(replay.received("/crossref/works")) >= 2, 60)
-            status, _ = served.get("/healthz")
+            # The status page answers while the run writes.
+            answers = {path: served.get(path) for path in ("/healthz", "/api/reviews", "/")}
             code, seconds = served.stop(signal.SIGTERM)
     assert code == 0, served.log
     assert seconds < 10
-    assert status == 200
+    assert {path: status for path, (status, _) in answers.items()} == dict.fromkeys(answers, 200)
+    (listed,) = json.loads(answers["/api/reviews"][1])
+    assert listed["id"] == "slow" and listed["snapshots"] == 0
+    assert b"/reviews/slow" in answers["/"][1]
     shutdown = [line for line in served.lines if "stopping on SIGTERM" in line]
     assert len(shutdown) == 1 and "interrupted" in shutdown[0], served.log
     assert "Traceback" not in served.log
