@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from connectors.oai_marc import LEADER_TYPES, MARC, MARC_FIELDS, is_marc, marc_work
+from harvester.replay import ReplayServer, Route
 from harvester.work import Work
 from tests.conftest import API, run_cli
 
@@ -146,3 +148,28 @@ def test_inlislite_shaped_page_with_deleted_and_unidentified_records() -> None:
     )
     assert deleted["deleted"] is True
     assert "skipped 1 unusable records" in stderr
+
+
+def test_a_review_harvests_a_marcxml_catalogue(tmp_path: Path) -> None:
+    page = PAGES / "inlislite-listrecords-marcxml-madeup.xml"
+    last = tmp_path / "last.xml"
+    last.write_bytes(
+        page.read_bytes().replace(b"marcxml/100</resumptionToken>", b"</resumptionToken>")
+    )
+    routes = [
+        Route("/oai2", page, query={"verb": "ListRecords", "metadataPrefix": "marcxml"}),
+        Route("/oai2", last, query={"verb": "ListRecords", "resumptionToken": "marcxml/100"}),
+    ]
+    review = tmp_path / "review.toml"
+    db = tmp_path / "store.duckdb"
+    with ReplayServer(routes=routes) as server:
+        review.write_text(
+            '[review]\nid = "lib"\ntitle = "catalogue"\ncontact = "t@example.org"\n'
+            "[query]\ntext = 'tata OR reformasi'\n"
+            f'[[sources]]\nconnector = "oai_pmh"\nbase_url = "{server.url}/oai2"\n'
+            'rate_limit = 1000\nmetadata_prefix = "marcxml"\n',
+            encoding="utf-8",
+        )
+        ran = run_cli("run", review, "--db", db)
+    assert ran.returncode == 0, ran.stderr + ran.stdout
+    assert "Snapshot 1: 2 unique records" in ran.stdout
