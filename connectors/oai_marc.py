@@ -61,6 +61,9 @@ MARC_FIELDS = (
     FieldRule("keywords", ("650", "653"), "a", "650 $a Administrasi publik -> a keyword"),
     FieldRule("venue", ("773", "490"), "t", "773 $t Jurnal Contoh -> the venue (490 $a: series)"),
 )
+# What catalogues write where the publisher is unknown ("s.n.", sine nomine; "t.p.", tanpa
+# penerbit in Indonesian cataloguing), compared without brackets, dots and spaces.
+NO_PUBLISHER = frozenset({"sn", "tp", "tanpapenerbit", "unknown", "np"})
 # Leader position 6-7 (type of record, bibliographic level) -> a Work type.
 LEADER_TYPES = {
     "am": "book",
@@ -137,6 +140,12 @@ def _isbn(value: str) -> str | None:
     return digits if len(digits) in (10, 13) else None
 
 
+def _publisher(value: str) -> str | None:
+    name = _trim(value.strip("[] "))
+    unknown = name is None or re.sub(r"[\W_]+", "", name).lower() in NO_PUBLISHER
+    return None if unknown else name
+
+
 def _title(marc: Marc) -> str | None:
     for field in marc.fields("245"):
         parts = [p for p in (_trim(v) for v in marc.subfields(field, "abnp")) if p]
@@ -168,7 +177,7 @@ def marc_work(element: etree._Element) -> Work:
     language = language_code(next(iter(values("language")), None) or fixed[35:38].strip())
     title = _title(marc)
     abstracts = [Text(a, language) for v in values("abstract") if (a := clean_abstract(v))]
-    publisher = next((p for v in values("publisher") if (p := _trim(v))), None)
+    publisher = next((p for v in values("publisher") if (p := _publisher(v))), None)
     year = next((y for v in values("year") if (y := parse_year(v))), None)
     venue = next((v for f in marc.fields("773") for v in marc.subfields(f, "t")), None)
     series = next((v for f in marc.fields("490") for v in marc.subfields(f, "a")), None)

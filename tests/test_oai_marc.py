@@ -80,6 +80,12 @@ def test_fixed_fields_fill_year_and_language_when_the_datafields_do_not() -> Non
     assert (work.year, work.language) == (2019, "id")
 
 
+@pytest.mark.parametrize("unknown", ["[s.n.]", "s.n.,", "[t.p.]", "Tanpa penerbit"])
+def test_an_unknown_publisher_is_no_publisher(unknown: str) -> None:
+    assert record(datafield("260", ("b", unknown))).publisher is None
+    assert record(datafield("260", ("b", "[Pustaka Contoh]"))).publisher == "Pustaka Contoh"
+
+
 def test_leader_gives_the_type() -> None:
     assert LEADER_TYPES["am"] == "book"
     assert record(leader="00000nab  2200000 a 4500").type == "article"
