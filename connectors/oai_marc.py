@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from connectors.marc_record import Marc, marc_record
 from harvester.languages import language_code
 from harvester.mapping import names, strings
 from harvester.normalize import (
@@ -26,7 +27,6 @@ from harvester.normalize import (
 )
 from harvester.work import Text, Work
 
-MARC = "http://www.loc.gov/MARC21/slim"
 # Punctuation ISBD leaves at the end of a subfield ("Title :", "Name,", "1813.").
 _TRAILING = " /:;,.="
 _ISBN = re.compile(r"^[0-9][0-9\- ]{8,16}[0-9Xx]")
@@ -78,61 +78,6 @@ def _trim(value: str | None) -> str | None:
     return clean_text(value.strip().rstrip(_TRAILING).strip()) if value else None
 
 
-class Marc:
-    """Read access to one MARC record, by local names (namespace or not)."""
-
-    def __init__(self, record: etree._Element) -> None:
-        self.record = record
-
-    def control(self, tag: str) -> str:
-        # "{*}" matches any namespace and none: some catalogues leave the MARC namespace out.
-        for field in self.record.iterfind("{*}controlfield"):
-            if field.get("tag") == tag and field.text:
-                return field.text
-        return ""
-
-    def leader(self) -> str:
-        found = self.record.find("{*}leader")
-        return (found.text or "") if found is not None else ""
-
-    def fields(self, *tags: str) -> list[etree._Element]:
-        found = self.record.findall("{*}datafield")
-        return [f for tag in tags for f in found if f.get("tag") == tag]
-
-    @staticmethod
-    def subfields(field: etree._Element, codes: str) -> list[str]:
-        out = []
-        for sub in field:
-            if _local(sub) == "subfield" and sub.get("code", "") in codes:
-                value = " ".join("".join(sub.itertext()).split())
-                if value:
-                    out.append(value)
-        return out
-
-    def values(self, rule: FieldRule) -> list[str]:
-        return [v for f in self.fields(*rule.tags) for v in self.subfields(f, rule.codes)]
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
-def is_marc(element: etree._Element) -> bool:
-    """A MARC record (or collection), in the MARC namespace or in none."""
-    name = etree.QName(element)
-    if name.localname not in ("record", "collection"):
-        return False
-    return name.namespace == MARC or element.find(".//{*}datafield") is not None
-
-
-def marc_record(element: etree._Element) -> etree._Element:
-    """The record of a metadata element that is a record or a collection of one."""
-    if _local(element) == "collection":
-        found = next((c for c in element if _local(c) == "record"), None)
-        return found if found is not None else element
-    return element
-
-
 def _isbn(value: str) -> str | None:
     """ "978-602-1234-56-7 (pbk.)" -> "9786021234567"; None unless 10 or 13 characters."""
     found = _ISBN.match(value.strip())
@@ -160,7 +105,8 @@ def _doi(marc: Marc) -> str | None:
         for value in marc.subfields(field, "a"):
             if (doi := normalize_doi(value)) and (not sources or "doi" in sources):
                 return doi
-    return next((d for u in marc.values(RULES["url"]) if (d := normalize_doi(u))), None)
+    url = RULES["url"]
+    return next((d for u in marc.values(url.tags, url.codes) if (d := normalize_doi(u))), None)
 
 
 RULES = {rule.field: rule for rule in MARC_FIELDS}
@@ -171,7 +117,7 @@ def marc_work(element: etree._Element) -> Work:
     marc = Marc(marc_record(element))
 
     def values(name: str) -> list[str]:
-        return marc.values(RULES[name])
+        return marc.values(RULES[name].tags, RULES[name].codes)
 
     fixed = marc.control("008")
     language = language_code(next(iter(values("language")), None) or fixed[35:38].strip())

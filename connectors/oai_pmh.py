@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from connectors.marc_record import is_marc
 from connectors.oai_datacite import datacite_resource, datacite_xml_work
 from connectors.oai_dc import DC, dc_work
-from connectors.oai_marc import is_marc, marc_work
+from connectors.oai_marc import marc_work
 from harvester import oai
 from harvester.connector import Connector
 from harvester.errors import SkippableRecordError

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from connectors.oai_marc import LEADER_TYPES, MARC, MARC_FIELDS, is_marc, marc_work
+from connectors.marc_record import MARC, is_marc
+from connectors.oai_marc import LEADER_TYPES, MARC_FIELDS, marc_work
 from harvester.replay import ReplayServer, Route
 from harvester.work import Work
 from tests.conftest import API, run_cli
