@@ -9,7 +9,6 @@ the ISSN and publisher (OAI-PMH has no field for them).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,30 +142,3 @@ def http_fetcher(http: HttpClient, rate_limit: float | None) -> Fetch:
         return http.fetch(Request(base_url, params=params), rate_limit=rate_limit).content
 
     return fetch
-
-
-def _toml(value: str | tuple[str, ...]) -> str:
-    # A JSON string is a TOML basic string (same escapes); a list of them, a TOML array.
-    return json.dumps(value if isinstance(value, str) else list(value), ensure_ascii=False)
-
-
-def to_toml(entry: RegistryEntry, probed_from: str) -> str:
-    """The entry as a registry table, ready to paste into config/sources/*.toml."""
-    identity = entry.identity
-    fields: list[tuple[str, str | tuple[str, ...] | None]] = [
-        ("name", entry.name),
-        ("base_url", entry.base_url),
-        ("set", entry.set_spec),
-        ("issn", entry.issn or None),
-        ("publisher", entry.publisher),
-        ("granularity", identity.granularity),
-        ("earliest_datestamp", identity.earliest_datestamp),
-        ("metadata_formats", entry.formats or None),
-    ]
-    lines = [
-        f"# probed from {probed_from}: Identify, ListMetadataFormats, ListSets answered",
-        f"# software: {identity.toolkit or 'not stated'}; unverified until its first harvest",
-        "[[journals]]",
-    ]
-    lines += [f"{key} = {_toml(value)}" for key, value in fields if value is not None]
-    return "\n".join(lines) + "\n"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from harvester.http import HttpClient
-from harvester.probe import http_fetcher, probe, to_toml
+from harvester.probe import RegistryEntry, http_fetcher, probe
 
 
 @click.group("sources")
@@ -29,3 +31,30 @@ def probe_command(url: str, rate_limit: float, contact: str | None) -> None:
     with HttpClient(contact=contact, max_attempts=2) as http:
         entry = probe(http_fetcher(http, rate_limit), url)
     click.echo(to_toml(entry, url), nl=False)
+
+
+def _toml(value: str | tuple[str, ...]) -> str:
+    # A JSON string is a TOML basic string (same escapes); a list of them, a TOML array.
+    return json.dumps(value if isinstance(value, str) else list(value), ensure_ascii=False)
+
+
+def to_toml(entry: RegistryEntry, probed_from: str) -> str:
+    """The entry as a registry table, ready to paste into config/sources/*.toml."""
+    identity = entry.identity
+    fields: list[tuple[str, str | tuple[str, ...] | None]] = [
+        ("name", entry.name),
+        ("base_url", entry.base_url),
+        ("set", entry.set_spec),
+        ("issn", entry.issn or None),
+        ("publisher", entry.publisher),
+        ("granularity", identity.granularity),
+        ("earliest_datestamp", identity.earliest_datestamp),
+        ("metadata_formats", entry.formats or None),
+    ]
+    lines = [
+        f"# probed from {probed_from}: Identify, ListMetadataFormats, ListSets answered",
+        f"# software: {identity.toolkit or 'not stated'}; unverified until its first harvest",
+        "[[journals]]",
+    ]
+    lines += [f"{key} = {_toml(value)}" for key, value in fields if value is not None]
+    return "\n".join(lines) + "\n"
