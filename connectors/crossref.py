@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar
 
-from harvester.connector import JsonConnector, dig, short_text_error
+from harvester.connector import Fetch, JsonConnector, dig, short_text_error
+from harvester.http import Request
 from harvester.mapping import date_parts_iso, first, person, strings
 from harvester.normalize import (
     clean_abstract,
@@ -15,8 +18,10 @@ from harvester.normalize import (
     normalize_issn,
     parse_year,
 )
-from harvester.pagination import CursorPaginator
+from harvester.pagination import CursorPaginator, Page
+from harvester.query import Query, Translation
 from harvester.query.dialects import CROSSREF
+from harvester.query.split import SubQuery, split_strategy
 from harvester.work import Work
 
 RETRACTION_TYPES = {"retraction", "withdrawal", "removal"}
@@ -41,6 +46,68 @@ class Crossref(JsonConnector):
     # Sorting by index date lets each committed page move the watermark safely.
     base_params: ClassVar[dict[str, str]] = {"sort": "indexed", "order": "asc"}
     ordered_by_update = True
+
+    split: list[SubQuery] | None = None
+
+    def translate(self, query: Query) -> Translation:
+        """The broad bag of words; with `max_records`, the strategy's conjunctions instead, each
+        ranked by relevance and given a share of the cap (harvester/query/split.py)."""
+        translation = super().translate(query)
+        self.split = split_strategy(query, self.max_records) if self.max_records else None
+        if not self.split:
+            return translation
+        self.ordered_by_update = False  # ranked by relevance: pages cannot move the watermark
+        listed = "; ".join(
+            f'{i}. "{q.text}" (up to {q.share:,})' for i, q in enumerate(self.split, 1)
+        )
+        note = (
+            f"max_records = {self.max_records:,}: the strategy is sent as {len(self.split)} "
+            f"narrower queries (its AND combinations, NOT parts left to the local filter), each "
+            f"ranked by relevance and taking an equal share of the cap, narrowest first: {listed}"
+        )
+        params = {
+            **translation.params,
+            "query.bibliographic": self.split[0].text,
+            "sort": "score",
+            "order": "desc",
+        }
+        return Translation(params, (*translation.notes, note), exact=False)
+
+    def first_request(self, query: Query, since: date | None = None) -> tuple[Request, Translation]:
+        request, translation = super().first_request(query, since)
+        if self.split:  # the first split query's share, as `query explain` shows it
+            rows = str(min(self.page_size, self.split[0].share))
+            request = replace(request, params={**request.params, "rows": rows})
+        return request, translation
+
+    def pages(self, fetch: Fetch, first: Request) -> Iterator[tuple[Request, Page]]:
+        """Each split query up to its share, then the unfinished ones on, in order, until the
+        walk's cap stops them: a run ends "ok" only when every split query is exhausted."""
+        if not self.split:
+            yield from super().pages(fetch, first)
+            return
+        total: list[int] = []  # the largest total any split query reported
+        unfinished = []
+        for sub in self.split:
+            params = {**first.params, "query.bibliographic": sub.text}
+            params["rows"] = str(min(self.page_size, sub.share))
+            walk = super().pages(fetch, replace(first, params=params))
+            got = 0
+            for request, page in walk:
+                got += len(page.records)
+                yield request, self._with_total(page, total)
+                if got >= sub.share:
+                    unfinished.append(walk)
+                    break
+        for walk in unfinished:
+            for request, page in walk:
+                yield request, self._with_total(page, total)
+
+    @staticmethod
+    def _with_total(page: Page, seen: list[int]) -> Page:
+        if page.total is not None:
+            seen.append(page.total)
+        return replace(page, total=max(seen)) if seen else page
 
     def since_params(self, since: date) -> dict[str, str]:
         return {"filter": f"from-index-date:{since.isoformat()}"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from harvester.languages import language_code
+from harvester.languages import language_code, with_languages
 from harvester.mapping import first, names, strings
 from harvester.normalize import (
     clean_abstract,
@@ -29,12 +29,49 @@ from harvester.work import Text, Work
 DC = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _VERSIONS = {"publishedVersion", "acceptedVersion", "submittedVersion", "updatedVersion", "draft"}
-_VOLUME = re.compile(r"\b(?:Vol(?:ume)?|Jilid)\b\.?\s*(\d[\w/-]*)", re.IGNORECASE)
-_ISSUE = re.compile(r"\b(?:No|Nomor|Number|Issue|Iss|Edisi)\b\.?\s*(\d[\w/-]*)", re.IGNORECASE)
-_YEAR_IN_BRACKETS = re.compile(r"\((?:[^()]*?\b)?(\d{4})\b")
-_PAGES = re.compile(r"^(?:pp?\.?\s*)?([A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)$")
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
 _ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+@dataclass(frozen=True)
+class CitationRule:
+    """How one part of an OJS dc:source citation is found: patterns tried in order."""
+
+    part: str  # "volume", "issue", "year" (the first group is the value)
+    patterns: tuple[re.Pattern[str], ...]
+    example: str  # a made-up dc:source and the value it gives, checked by a test
+
+
+CITATION_RULES = (
+    CitationRule(
+        "volume",
+        (re.compile(r"\b(?:Vol(?:ume)?|Jilid)\b\.?\s*(\d[\w/-]*)", re.IGNORECASE),),
+        "Jurnal Contoh; Vol. 5 No. 2 (2019) -> 5",
+    ),
+    CitationRule(
+        "issue",
+        (re.compile(r"\b(?:No|Nomor|Number|Issue|Iss|Edisi)\b\.?\s*(\d[\w/-]*)", re.IGNORECASE),),
+        "Jurnal Contoh; Volume 7 Nomor 1 Tahun 2020 -> 1",
+    ),
+    CitationRule(
+        "year",
+        (
+            re.compile(r"\((?:[^()]*?\b)?(\d{4})\b"),  # "(2019)", "(2006 Summer)"
+            re.compile(r"\bTahun\s+(\d{4})\b", re.IGNORECASE),  # "Tahun 2020"
+            re.compile(r"^(\d{4})\s*:"),  # "2019: Vol 5 No 2"
+        ),
+        "Jurnal Contoh; Volume 7 Nomor 1 Tahun 2020 -> 2020",
+    ),
+)
+_RULES = {rule.part: rule for rule in CITATION_RULES}
+_PAGES = re.compile(r"^(?:pp?\.?\s*)?([A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)$")
+
+
+def _found(part: str, text: str) -> str | None:
+    for pattern in _RULES[part].patterns:
+        if match := pattern.search(text):
+            return match.group(1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -54,20 +91,25 @@ def parse_citation(value: str) -> Citation:
     if not parts:
         return Citation()
     rest = " ".join(parts[1:])
-    head = _VOLUME.search(parts[0]) or _ISSUE.search(parts[0])
+    volume, issue = (_RULES[p].patterns[0] for p in ("volume", "issue"))
+    head = volume.search(parts[0]) or issue.search(parts[0])
     venue = parts[0][: head.start()] if head else parts[0]
     if head:
         rest = f"{parts[0][head.start() :]} {rest}"
-    volume, issue = _VOLUME.search(rest), _ISSUE.search(rest)
-    year = _YEAR_IN_BRACKETS.search(rest)
+    year = _found("year", rest)
     pages = _PAGES.match(parts[-1]) if len(parts) > 1 else None
     return Citation(
-        venue=clean_text(venue.strip(" ,:")),
-        volume=volume.group(1) if volume else None,
-        issue=issue.group(1) if issue else None,
-        year=parse_year(year.group(1)) if year else None,
+        venue=clean_text(venue.strip(" ,:")) or None,
+        volume=_found("volume", rest),
+        issue=_found("issue", rest),
+        year=parse_year(year) if year else None,
         pages=re.sub(r"\s*[-–]\s*", "-", pages.group(1)) if pages else None,
     )
+
+
+def is_citation(value: str) -> bool:
+    """ "Journal; Vol 1 No 2 (2013); 1-9" or a bare "Vol. 3 No. 1 (2020)" (not an ISSN or DOI)."""
+    return ";" in value or bool(_found("volume", value) or _found("issue", value))
 
 
 def find_doi(identifiers: list[str], relations: list[str], sources: list[str]) -> str | None:
@@ -87,8 +129,9 @@ def find_doi(identifiers: list[str], relations: list[str], sources: list[str]) -
 
 
 def tagged_texts(values: list[tuple[str, str | None]], language: str | None) -> list[Text]:
-    """Each value with its `xml:lang` as a language code, the record's language first."""
-    texts = [Text(value, language_code(lang)) for value, lang in values]
+    """Each value with its `xml:lang` as a language code (an untagged one guessed from its
+    words, or the record's language when it is the only one), the record's language first."""
+    texts = with_languages([Text(value, lang) for value, lang in values], language)
     return sorted(texts, key=lambda t: t.language != language if language else False)
 
 
@@ -126,7 +169,7 @@ def dc_work(dc: etree._Element) -> Work:
         if (abstract := clean_abstract(t.text))
     ]
     sources, identifiers = get("source"), get("identifier")
-    citation = next((parse_citation(s) for s in sources if ";" in s), Citation())
+    citation = next((parse_citation(s) for s in sources if is_citation(s)), Citation())
     doi = find_doi(identifiers, get("relation"), sources)
     landing = (i for i in identifiers if i.startswith("http") and not normalize_doi(i))
     date = first(get("date"))

@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from connectors.marc_record import is_marc
 from connectors.oai_datacite import datacite_resource, datacite_xml_work
 from connectors.oai_dc import DC, dc_work
+from connectors.oai_marc import marc_work
 from harvester import oai
 from harvester.connector import Connector
 from harvester.errors import SkippableRecordError
@@ -31,8 +33,9 @@ from harvester.xml import from_string, to_string
 
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
 DAYS = "YYYY-MM-DD"
-# The metadata formats harvester maps to works (connectors/oai_dc.py, connectors/oai_datacite.py).
-PREFIXES = ("oai_dc", "datacite", "oai_datacite")
+# The metadata formats harvester maps to works (connectors/oai_dc.py, oai_datacite.py,
+# oai_marc.py: MARC 21 slim is `marcxml` on OJS, INLISLite and SLiMS, `marc21` on Alma).
+PREFIXES = ("oai_dc", "datacite", "oai_datacite", "marcxml", "marc21")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 # OAI-PMH 2.0 section 4.6: a setSpec is colon-separated parts of these characters.
@@ -79,6 +82,8 @@ def metadata_work(metadata: etree._Element) -> Work:
     resource = datacite_resource(metadata)
     if resource is not None:
         return datacite_xml_work(resource)
+    if is_marc(metadata):
+        return marc_work(metadata)
     if metadata.find(f".//{{{DC}}}*") is not None:
         return dc_work(metadata)
     raise SkippableRecordError(f"metadata format <{etree.QName(metadata).text}> is not mapped")
@@ -86,14 +91,14 @@ def metadata_work(metadata: etree._Element) -> Work:
 
 class OaiPmh(Connector):
     name = "oai_pmh"
-    title = "OAI-PMH repository (OJS journals, Zenodo, ...)"
+    title = "OAI-PMH repository (OJS journals, library catalogues, Zenodo, ...)"
     base_url = "https://zenodo.org/oai2d"  # an example: every source names its own endpoint
     requires_base_url = True
     dialect = OAI_PMH
     paginator = TokenPaginator()
     rate_limit = 1.0
     options: ClassVar[dict[str, str]] = {
-        "metadata_prefix": f"{PREFIXES[0]} (default), {PREFIXES[1]} or {PREFIXES[2]}",
+        "metadata_prefix": f"{PREFIXES[0]} (default) or one of {', '.join(PREFIXES[1:])}",
         "set": "harvest one set only (a journal on a site-wide OJS endpoint)",
         "granularity": f"the repository's (Identify): YYYY-MM-DD (default) or {SECONDS}",
         "from": "harvest nothing older than this datestamp, even on the first run",

@@ -70,8 +70,9 @@ class Connector:
     contact_param: ClassVar[str | None] = None  # e.g. "mailto" for polite pools
     # Error messages that mean "slow down" even when the status says otherwise.
     throttle_markers: ClassVar[tuple[str, ...]] = ("rate limit",)
-    # Records come sorted by their update date, so a page can move the watermark.
-    ordered_by_update: ClassVar[bool] = False
+    # Records come sorted by their update date, so a page can move the watermark (an instance
+    # that asks for another order, Crossref's split by relevance, sets it False).
+    ordered_by_update: bool = False
     # Option keys a review file may set on a source of this kind, with their meaning.
     options: ClassVar[Mapping[str, str]] = {}
     # Options that take one of a few words, and those words (checked when a review loads).
@@ -91,8 +92,10 @@ class Connector:
         base_url: str | None = None,
         api_key: str | None = None,
         contact: str | None = None,
+        max_records: int | None = None,
     ) -> None:
         self.instance = instance or self.name
+        self.max_records = max_records  # the review's cap for this source, if any
         self.settings: Mapping[str, Any] = dict(settings or {})
         self.endpoint = (base_url or self.base_url).rstrip("/") + self.path
         self.api_key = api_key

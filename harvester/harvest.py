@@ -70,6 +70,7 @@ def build_connector(source: SourceConfig, review: Review) -> Connector:
         base_url=source.base_url,
         api_key=api_key,
         contact=review.contact,
+        max_records=source.max_records,
     )
 
 

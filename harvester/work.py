@@ -74,6 +74,8 @@ class Work:
     # title and one abstract only; `title`, `other_titles` and `abstract` are filled from them.
     titles: tuple[Text, ...] = ()
     abstracts: tuple[Text, ...] = ()
+    # Who published a book or catalogue record (MARC 260/264 $b); not a column of the store.
+    publisher: str | None = None
 
     def __post_init__(self) -> None:
         # A read-only view keeps the record immutable while staying a Mapping for callers.

@@ -145,7 +145,7 @@ def test_article_doi_wins_over_the_issue_doi_and_affiliations_leave_names() -> N
         ),
         (
             "Jurnal Ilmu Administrasi Negara; Volume 7 Nomor 1 Tahun 2020; 45–60",
-            ("Jurnal Ilmu Administrasi Negara", "7", "1", None, "45-60"),
+            ("Jurnal Ilmu Administrasi Negara", "7", "1", 2020, "45-60"),
         ),
         ("Publik Jurnal Vol. 8 No. 2 (2022): Edisi Juli", ("Publik Jurnal", "8", "2", 2022, None)),
         ("Jurnal Novelty; No 3 (2018)", ("Jurnal Novelty", None, "3", 2018, None)),

@@ -26,6 +26,7 @@ COMMANDS = {
     "replay": "harvester.cli.replay:replay_command",
     "serve": "harvester.cli.serve:serve_command",
     "snapshots": "harvester.cli.snapshots:snapshots_group",
+    "sources": "harvester.cli.sources:sources_group",
     "prisma": "harvester.cli.report:prisma_command",
     "searchlog": "harvester.cli.report:searchlog_command",
     "query": "harvester.cli.query:query_group",

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harvester.capping import capped_note, capped_text
 from harvester.cli.options import db_option
 from harvester.filesources.config import FILES_CONNECTOR
 from harvester.review import load_review
@@ -46,13 +47,16 @@ class ProgressDisplay:
         self.progress.update(self.tasks[source], state=f"{records:,}{of} records")
 
     def source_done(self, result: SourceResult) -> None:
-        state = f"{result.records:,} records, {result.status}"
+        capped = capped_text(result.status, result.records, result.total_hits)
+        state = f"{result.records:,} records, {capped or result.status}"
         self.progress.update(self.tasks[result.source], state=state, total=1, completed=1)
 
 
 def summary_table(result: RunResult) -> Table:
+    capped = [s.source for s in result.sources if capped_text(s.status, s.records, s.total_hits)]
+    status = f"{result.status}, capped: {', '.join(capped)}" if capped else result.status
     table = Table(
-        title=f"Run {result.run_id} of {result.review_id}: {result.status}", title_justify="left"
+        title=f"Run {result.run_id} of {result.review_id}: {status}", title_justify="left"
     )
     for column in (
         "source",
@@ -72,7 +76,7 @@ def summary_table(result: RunResult) -> Table:
         note = _note(s)
         table.add_row(
             s.source,
-            s.status,
+            capped_text(s.status, s.records, s.total_hits) or s.status,
             str(s.requests),
             f"{s.records:,}",
             f"{s.new:,}",
@@ -116,6 +120,11 @@ def closing_lines(result: RunResult) -> list[str]:
             f"{errors:,} records could not be mapped (map errors): their connector failed on "
             "them. They are kept raw in the store with the error; please report it."
         )
+    lines += [
+        note
+        for s in result.sources
+        if (note := capped_note(s.source, s.status, s.records, s.total_hits))
+    ]
     rejected = sum(s.filtered_out for s in result.sources)
     if rejected:
         lines.append(

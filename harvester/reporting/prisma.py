@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from harvester.capping import capped_note
 from harvester.filesources.imports import database_of_records
 from harvester.reporting.snapshots import (
     review_snapshots,
@@ -57,6 +58,8 @@ class UpdateCounts:
     merged_away: int
     no_longer_retrieved: int
     failed_sources: list[str] = field(default_factory=list)
+    # "crossref: capped: 100 of 2,345 records retrieved (max_records); ..." per capped source.
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -139,6 +142,11 @@ def _update(
         merged_away=merged,
         no_longer_retrieved=len(gone) - merged,
         failed_sources=info.failed_sources,
+        notes=[
+            note
+            for s in info.searches
+            if (note := capped_note(s.source, s.status, s.records, s.total_hits))
+        ],
     )
 
 

@@ -125,8 +125,11 @@ def prisma_svg(report: PrismaReport, title: str = "") -> str:
     when = f"run {latest.run_id}, {latest.date:%Y-%m-%d} (snapshot {latest.snapshot_id})"
     heading = f"Update {number}: {when}" if number > 1 else f"First search: {when}"
     note = ""
+    capped = [n.split(" records retrieved", 1)[0] for n in latest.notes]
     if latest.failed_sources:
         note = f"Not harvested in this update: {', '.join(latest.failed_sources)}"
+    elif capped:
+        note = f"Truncated by max_records: {'; '.join(capped)}"
     elif latest.merged_away:
         note = f"{latest.merged_away:,} earlier records were merged with others"
     longest = max(len(line) for line in _identified(report.cumulative))

@@ -14,6 +14,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from harvester import __version__
+from harvester.capping import capped_note, capped_text
 from harvester.errors import HarvestError
 from harvester.filesources.config import FILES_CONNECTOR
 from harvester.filesources.imports import FileImport, run_imports
@@ -82,10 +83,11 @@ def _results(search: SourceSearch) -> str:
         if search.mapping_errors
         else ""
     )
+    capped = capped_text(search.status, search.records, search.total_hits)
     text = (
         f"{reported}{search.records:,} retrieved ({search.new_records:,} new, "
         f"{search.changed:,} updated, {search.skipped:,} unusable{errors}); "
-        f"status {search.status}"
+        f"status {capped or search.status}"
     )
     return text + (f": {plain(search.error)}" if search.error else "")
 
@@ -118,9 +120,11 @@ def _source_section(search: SourceSearch) -> list[str]:
     lines += [
         f"- **Date window:** {_window(search)}",
         f"- **Results:** {_results(search)}",
-        "",
     ]
-    return lines
+    truncated = capped_note(search.source, search.status, search.records, search.total_hits)
+    if truncated:
+        lines.append(f"- **Truncated:** {truncated}")
+    return [*lines, ""]
 
 
 def _file_search(found: FileImport) -> list[str]:
@@ -185,8 +189,9 @@ def _update_section(
     ]
     for s in info.searches:
         reported = _reported(s, imports.get(s.source, []))
+        status = capped_text(s.status, s.records, s.total_hits) or s.status
         lines.append(
-            f"| {s.source} | {_when(s.started_at)} | {s.status} | {reported} "
+            f"| {s.source} | {_when(s.started_at)} | {status} | {reported} "
             f"| {s.records:,} | {s.new_records:,} | {s.changed:,} |"
         )
     lines += [
