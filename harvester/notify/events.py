@@ -101,7 +101,9 @@ def _members(store: Store, snapshot_id: int | None) -> dict[str, dict[str, Any]]
     return {
         cluster_id: json.loads(record)
         for cluster_id, record in store.rows(
-            "SELECT cluster_id, record FROM snapshot_members WHERE snapshot_id = ?", [snapshot_id]
+            """SELECT cluster_id, record FROM snapshot_members WHERE snapshot_id = ?
+               ORDER BY cluster_id""",
+            [snapshot_id],
         )
     }
 

@@ -178,7 +178,8 @@ def snapshot_clusters(store: Store, snapshot_id: int) -> dict[str, tuple[str, ..
     return {
         cluster_id: tuple(work_ids)
         for cluster_id, work_ids in store.rows(
-            "SELECT cluster_id, work_ids FROM snapshot_members WHERE snapshot_id = ?",
+            """SELECT cluster_id, work_ids FROM snapshot_members WHERE snapshot_id = ?
+               ORDER BY cluster_id""",
             [snapshot_id],
         )
     }
