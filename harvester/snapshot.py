@@ -22,6 +22,7 @@ from harvester.reporting.links import cluster_links, store_links
 from harvester.retractions import cluster_retraction, retraction_notices
 from harvester.review import Review
 from harvester.snapshot_entries import (
+    ADD_MADE,
     MADE_TABLE,
     REMAKE_CHUNK,
     drop_scratch,
@@ -175,7 +176,7 @@ def _create(
         notices = retraction_notices(store)
         for table in _made_rows(store, chunks, notices):
             store.con.register("made_rows", table)
-            store.con.execute("INSERT INTO snapshot_made SELECT * FROM made_rows")
+            store.con.execute(ADD_MADE)
             store.con.unregister("made_rows")
     per_source = {
         str(source): int(n)

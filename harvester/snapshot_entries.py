@@ -22,6 +22,7 @@ REMAKE_CHUNK = 10_000
 # The fields of a stored work a canonical record is made from (the rest are matching keys).
 MEMBER_FIELDS = "w.* EXCLUDE (title_key, first_author, first_page, pmid, arxiv, mapped_at)"
 
+# Each work's digest is taken where it is stored, so the joins carry 8 bytes, not its fields.
 _NOW = f"""
 CREATE OR REPLACE TEMP TABLE snapshot_now AS
 WITH notices AS (
@@ -29,13 +30,16 @@ WITH notices AS (
     FROM (SELECT unnest(retracts) AS target, coalesce(doi, work_id) AS notice
           FROM works WHERE NOT deleted AND len(coalesce(retracts, [])) > 0)
     GROUP BY target
+), digests AS (
+    SELECT x.work_id, x.source, x.doi, x.deleted, hash(x) AS digest
+    FROM (SELECT {MEMBER_FIELDS} FROM works w) x
 )
-SELECT m.cluster_id, x.work_id, x.source, hash(x, n.notices) AS digest
+SELECT m.cluster_id, d.work_id, d.source, hash(d.digest, n.notices) AS digest
 FROM review_records r
-JOIN (SELECT {MEMBER_FIELDS} FROM works w) x USING (work_id)
+JOIN digests d USING (work_id)
 JOIN cluster_members m USING (work_id)
-LEFT JOIN notices n ON n.target = x.doi
-WHERE r.review_id = $review AND r.matched AND NOT x.deleted
+LEFT JOIN notices n ON n.target = d.doi
+WHERE r.review_id = $review AND r.matched AND NOT d.deleted
 """
 
 _REMAKE = """
@@ -64,26 +68,35 @@ ORDER BY c.cluster_id, w.work_id
 MADE_TABLE = """
 CREATE OR REPLACE TEMP TABLE snapshot_made (
     cluster_id VARCHAR, fingerprint UBIGINT, canonical_work_id VARCHAR,
-    work_ids VARCHAR[], sources VARCHAR[], record VARCHAR
+    work_ids VARCHAR[], sources VARCHAR[], record VARCHAR, content VARCHAR
 )
 """
 
-# An entry is the same when its records, sources and exported record are.
-_SAME = """e.canonical_work_id = m.canonical_work_id AND e.work_ids = m.work_ids
-           AND e.sources = m.sources AND CAST(e.record AS VARCHAR) = m.record"""
+# An entry is the same when its records, sources and exported record are: compared by an md5
+# of them all (as migration 0010 computes it), so entries kept are never read.
+CONTENT = """md5(CAST(to_json(struct_pack(c := canonical_work_id, w := work_ids, s := sources,
+                                         r := CAST(record AS VARCHAR))) AS VARCHAR))"""
+ADD_MADE = f"INSERT INTO snapshot_made SELECT *, {CONTENT} FROM made_rows"
 
 # In the snapshot's transaction: close the entries the new snapshot no longer holds as they
 # were, open the new ones, and note the fingerprint of the entries made again unchanged.
-_CLOSE = f"""
-UPDATE snapshot_entries e SET last_snapshot = $previous
+_CLOSING = """
+CREATE OR REPLACE TEMP TABLE snapshot_closing AS
+SELECT e.cluster_id
+FROM snapshot_entries e
+LEFT JOIN (SELECT DISTINCT cluster_id FROM snapshot_now) n USING (cluster_id)
+LEFT JOIN snapshot_made m USING (cluster_id)
 WHERE e.review_id = $review AND e.last_snapshot IS NULL
-  AND (e.cluster_id NOT IN (SELECT cluster_id FROM snapshot_now)
-       OR EXISTS (SELECT 1 FROM snapshot_made m
-                  WHERE m.cluster_id = e.cluster_id AND NOT ({_SAME})))
+  AND (n.cluster_id IS NULL OR m.content <> e.content)
+"""
+_CLOSE = """
+UPDATE snapshot_entries SET last_snapshot = $previous
+WHERE review_id = $review AND last_snapshot IS NULL
+  AND cluster_id IN (SELECT cluster_id FROM snapshot_closing)
 """
 _OPEN = """
 INSERT INTO snapshot_entries
-SELECT $review, m.cluster_id, $snapshot, NULL, m.fingerprint, m.canonical_work_id,
+SELECT $review, m.cluster_id, $snapshot, NULL, m.fingerprint, m.content, m.canonical_work_id,
        m.work_ids, m.sources, m.record
 FROM snapshot_made m
 WHERE NOT EXISTS (SELECT 1 FROM snapshot_entries e
@@ -91,11 +104,11 @@ WHERE NOT EXISTS (SELECT 1 FROM snapshot_entries e
                     AND e.cluster_id = m.cluster_id)
 ORDER BY m.cluster_id
 """
-_KEEP = f"""
+_KEEP = """
 UPDATE snapshot_entries e SET fingerprint = m.fingerprint
 FROM snapshot_made m
 WHERE e.review_id = $review AND e.last_snapshot IS NULL AND e.cluster_id = m.cluster_id
-  AND e.fingerprint IS DISTINCT FROM m.fingerprint AND {_SAME}
+  AND e.fingerprint IS DISTINCT FROM m.fingerprint AND e.content = m.content
 """
 
 
@@ -128,12 +141,12 @@ def store_entries(
     con: duckdb.DuckDBPyConnection, review_id: str, snapshot_id: int, previous: int | None
 ) -> None:
     """Write the new snapshot's membership from `snapshot_now` and `snapshot_made`."""
-    ids = {"review": review_id, "previous": previous}
-    con.execute(_CLOSE, ids)
+    con.execute(_CLOSING, {"review": review_id})
+    con.execute(_CLOSE, {"review": review_id, "previous": previous})
     con.execute(_OPEN, {"review": review_id, "snapshot": snapshot_id})
     con.execute(_KEEP, {"review": review_id})
 
 
 def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
-    for table in ("snapshot_now", "snapshot_remake", "snapshot_made"):
+    for table in ("snapshot_now", "snapshot_remake", "snapshot_made", "snapshot_closing"):
         con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -102,7 +102,7 @@ def test_a_newly_retracted_record_is_alerted(store: Store) -> None:
         )
         store.execute(
             "INSERT INTO snapshot_entries"
-            " VALUES ('r', 'c1', ?, ?, NULL, 'w1', ['w1'], ['crossref'], ?)",
+            " VALUES ('r', 'c1', ?, ?, NULL, '', 'w1', ['w1'], ['crossref'], ?)",
             [snapshot_id, snapshot_id, json.dumps(record)],
         )
 

@@ -11,6 +11,8 @@ CREATE TABLE snapshot_entries (
     -- What the record was made from (harvester.snapshot_entries); NULL when unknown (migrated):
     -- the next snapshot then makes the record again and keeps this entry if it is the same.
     fingerprint        UBIGINT,
+    -- md5 of the entry (below): whether an entry made again is the same, without reading it.
+    content            VARCHAR NOT NULL,
     canonical_work_id  VARCHAR NOT NULL,
     work_ids           VARCHAR[] NOT NULL,
     sources            VARCHAR[] NOT NULL,
@@ -27,8 +29,10 @@ WITH positions AS (
     FROM snapshots
 ), held AS (
     SELECT p.review_id, p.position, p.latest, m.*,
-           md5(concat_ws(chr(31), m.canonical_work_id, CAST(m.work_ids AS VARCHAR),
-                         CAST(m.sources AS VARCHAR), CAST(m.record AS VARCHAR))) AS content
+           -- As harvester.snapshot_entries.CONTENT computes it.
+           md5(CAST(to_json(struct_pack(c := m.canonical_work_id, w := m.work_ids,
+                                        s := m.sources, r := CAST(m.record AS VARCHAR)))
+                    AS VARCHAR)) AS content
     FROM snapshot_members m JOIN positions p USING (snapshot_id)
 ), islands AS (
     SELECT *, position - row_number() OVER (
@@ -37,7 +41,7 @@ WITH positions AS (
 )
 SELECT review_id, cluster_id, min(snapshot_id),
        CASE WHEN max(snapshot_id) = any_value(latest) THEN NULL ELSE max(snapshot_id) END,
-       NULL, any_value(canonical_work_id), any_value(work_ids), any_value(sources),
+       NULL, content, any_value(canonical_work_id), any_value(work_ids), any_value(sources),
        any_value(record)
 FROM islands
 GROUP BY review_id, cluster_id, content, island
