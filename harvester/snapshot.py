@@ -25,8 +25,10 @@ from harvester.snapshot_entries import (
     ADD_MADE,
     MADE_TABLE,
     REMAKE_CHUNK,
+    SNAPSHOT_MEMORY,
     drop_scratch,
     find_changes,
+    memory_limit,
     remake_chunks,
     store_entries,
 )
@@ -155,10 +157,10 @@ def create_snapshot(
     previous = store.value(
         "SELECT max(snapshot_id) FROM snapshots WHERE review_id = ?", [review.id]
     )
-    try:
-        return _create(store, review, run_id, now, failed_sources, previous)
-    finally:
-        with store.failures():
+    with store.failures(), memory_limit(store.con, SNAPSHOT_MEMORY):
+        try:
+            return _create(store, review, run_id, now, failed_sources, previous)
+        finally:
             drop_scratch(store.con)
 
 
