@@ -65,8 +65,11 @@ def generate(db: Path, records: int) -> None:
                 con.execute(statement, {"records": records} if "$records" in statement else None)
 
 
-def phase(name: str, db: Path, out: Path) -> str:
+def phase(name: str, db: Path, out: Path, records: int) -> str:
     """Run one phase in this process; a line of what it did."""
+    if name == "generate":
+        generate(db, records)
+        return f"{records:,} records"
     with open_store(db) as store:
         store.execute("SET enable_progress_bar = false")
         if name.startswith("snapshot"):
@@ -79,9 +82,11 @@ def phase(name: str, db: Path, out: Path) -> str:
         return f"{count:,} records, {(out / fmt).stat().st_size / 1e6:,.0f} MB"
 
 
-def measured(name: str, db: Path, out: Path) -> None:
-    """Run a phase in a child process; print its time and peak memory (max RSS)."""
+def measured(name: str, db: Path, out: Path, records: int = 0) -> None:
+    """Run a phase in a child process; print its time and peak memory (max RSS). Every phase
+    is a child, generating too: a child's max RSS starts at its parent's (fork)."""
     command = [sys.executable, "-m", "benchmarks.snapshot_export", "--phase", name]
+    command += ["--records", str(records)]
     start = time.perf_counter()
     child = subprocess.Popen(
         [*command, "--db", str(db), "--out", str(out)], stdout=subprocess.PIPE, text=True
@@ -102,8 +107,8 @@ def store_size(db: Path) -> int:
 def bench(records: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db, out = Path(folder) / "b.duckdb", Path(folder)
-        generate(db, records)
         print(f" {records:,} records ({records * 3 // 4:,} clusters):")
+        measured("generate", db, out, records)
         measured("snapshot-first", db, out)
         before = store_size(db)
         measured("snapshot-nochange", db, out)
@@ -120,7 +125,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.phase:
-        print(phase(args.phase, args.db, args.out))
+        print(phase(args.phase, args.db, args.out, args.records or 0))
         return
     print("snapshot and export of a generated store (one timing each, a process per phase)")
     for records in (args.records,) if args.records else SIZES:
