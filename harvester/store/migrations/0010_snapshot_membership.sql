@@ -2,7 +2,8 @@
 -- exported record again (a no-change update grew a 200k store by 70%). Now each version of a
 -- cluster's entry (its records, sources and exported record) is stored once, with the first
 -- and last snapshot of its review that held it; `snapshot_members` becomes a view with the
--- same columns, so an old snapshot reads exactly as it was written.
+-- same columns (and `content`, to compare entries unread), so an old snapshot reads exactly as
+-- it was written.
 CREATE TABLE snapshot_entries (
     review_id          VARCHAR NOT NULL,
     cluster_id         VARCHAR NOT NULL,
@@ -50,7 +51,8 @@ ORDER BY review_id, cluster_id, min(snapshot_id);
 DROP TABLE snapshot_members;
 
 CREATE VIEW snapshot_members AS
-SELECT s.snapshot_id, e.cluster_id, e.canonical_work_id, e.work_ids, e.sources, e.record
+SELECT s.snapshot_id, e.cluster_id, e.canonical_work_id, e.work_ids, e.sources, e.record,
+       e.content
 FROM snapshots s
 JOIN snapshot_entries e
   ON e.review_id = s.review_id
