@@ -1,15 +1,16 @@
 """Snapshots: the immutable, deduplicated result set of a review at one run.
 
-A snapshot stores, per cluster, the record it exports (the most complete member, gaps filled
+A snapshot holds, per cluster, the record it exports (the most complete member, gaps filled
 from the others) and every source that found it, so exports of an old snapshot never change
-when the store moves on.
+when the store moves on. Each version of a cluster's entry is stored once and shared by the
+snapshots that held it (harvester.snapshot_entries); only clusters whose members changed since
+the previous snapshot have their record made again.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,17 @@ from harvester.languages import merge_texts, record_texts
 from harvester.reporting.links import cluster_links, store_links
 from harvester.retractions import cluster_retraction, retraction_notices
 from harvester.review import Review
+from harvester.snapshot_entries import (
+    ADD_MADE,
+    MADE_TABLE,
+    REMAKE_CHUNK,
+    SNAPSHOT_MEMORY,
+    drop_scratch,
+    find_changes,
+    memory_limit,
+    remake_chunks,
+    store_entries,
+)
 from harvester.store import Store
 
 # Fields a canonical record may borrow from another member of its cluster.
@@ -77,22 +89,61 @@ def canonical_record(members: list[dict[str, Any]]) -> dict[str, Any]:
     return best
 
 
-def _review_members(store: Store, review_id: str) -> dict[str, list[dict[str, Any]]]:
-    rows = store.dicts(
-        """SELECT m.cluster_id, w.* EXCLUDE (title_key, first_author, first_page, pmid, arxiv,
-                                             mapped_at)
-           FROM review_records r
-           JOIN works w USING (work_id)
-           JOIN cluster_members m USING (work_id)
-           WHERE r.review_id = ? AND r.matched AND NOT w.deleted
-           ORDER BY m.cluster_id, w.work_id""",
-        [review_id],
+def _made_rows(store: Store, chunks: int, notices: dict[str, list[str]]) -> Iterator[pa.Table]:
+    """The entries of the clusters to make again, as Arrow tables of at most one chunk."""
+    columns: list[list[Any]] = [[] for _ in range(6)]
+    for cluster_id, fingerprint, members in remake_chunks(store.con, chunks):
+        for member in members:
+            member["ids"] = json.loads(member["ids"]) if member.get("ids") else {}
+        record = canonical_record(members)
+        record["retracted"], record["retraction_notices"] = cluster_retraction(members, notices)
+        row = (
+            cluster_id,
+            fingerprint,
+            record["work_id"],
+            [m["work_id"] for m in members],
+            sorted({m["source"] for m in members}),
+            json.dumps(record, ensure_ascii=False, default=str),
+        )
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+        if len(columns[0]) >= REMAKE_CHUNK:
+            yield _made_table(columns)
+            columns = [[] for _ in range(6)]
+    if columns[0]:
+        yield _made_table(columns)
+
+
+def _made_table(columns: list[list[Any]]) -> pa.Table:
+    names_types = (
+        ("cluster_id", pa.string()),
+        ("fingerprint", pa.uint64()),
+        ("canonical_work_id", pa.string()),
+        ("work_ids", pa.list_(pa.string())),
+        ("sources", pa.list_(pa.string())),
+        ("record", pa.string()),
     )
-    clusters: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        row["ids"] = json.loads(row["ids"]) if row.get("ids") else {}
-        clusters[row.pop("cluster_id")].append(row)
-    return clusters
+    return pa.table(
+        {
+            name: pa.array(column, kind)
+            for (name, kind), column in zip(names_types, columns, strict=True)
+        }
+    )
+
+
+def _link_homes(store: Store) -> dict[str, str]:
+    """Work id -> cluster id of the members a link may start or end at (not every member)."""
+    return dict(
+        store.rows(
+            """SELECT work_id, cluster_id FROM snapshot_now WHERE work_id IN (
+                 SELECT work_a FROM match_pairs WHERE linked
+                 UNION ALL SELECT work_b FROM match_pairs WHERE linked
+                 UNION ALL SELECT work_id FROM works WHERE len(coalesce(retracts, [])) > 0
+                 UNION ALL SELECT t.work_id FROM works t JOIN (
+                     SELECT unnest(retracts) AS doi FROM works
+                     WHERE len(coalesce(retracts, [])) > 0) n USING (doi))"""
+        )
+    )
 
 
 def create_snapshot(
@@ -103,40 +154,46 @@ def create_snapshot(
     now: datetime,
     failed_sources: list[str] | None = None,
 ) -> SnapshotSummary:
-    clusters = _review_members(store, review.id)
     previous = store.value(
         "SELECT max(snapshot_id) FROM snapshots WHERE review_id = ?", [review.id]
     )
-    before = (
-        {
-            row[0]
-            for row in store.rows(
-                "SELECT cluster_id FROM snapshot_members WHERE snapshot_id = ?", [previous]
-            )
-        }
-        if previous
-        else set()
-    )
-    per_source: dict[str, int] = defaultdict(int)
-    members_rows = []
-    notices = retraction_notices(store)
-    homes = {m["work_id"]: cid for cid, members in clusters.items() for m in members}
-    links = cluster_links(store, homes)
-    for cluster_id, members in clusters.items():
-        for member in members:
-            per_source[member["source"]] += 1
-        record = canonical_record(members)
-        record["retracted"], record["retraction_notices"] = cluster_retraction(members, notices)
-        sources = sorted({m["source"] for m in members})
-        members_rows.append(
-            (
-                cluster_id,
-                record["work_id"],
-                [m["work_id"] for m in members],
-                sources,
-                json.dumps(record, ensure_ascii=False, default=str),
-            )
+    with store.failures(), memory_limit(store.con, SNAPSHOT_MEMORY):
+        try:
+            return _create(store, review, run_id, now, failed_sources, previous)
+        finally:
+            drop_scratch(store.con)
+
+
+def _create(
+    store: Store,
+    review: Review,
+    run_id: int,
+    now: datetime,
+    failed_sources: list[str] | None,
+    previous: int | None,
+) -> SnapshotSummary:
+    with store.failures():
+        chunks = find_changes(store.con, review.id)
+        store.con.execute(MADE_TABLE)
+        notices = retraction_notices(store)
+        for table in _made_rows(store, chunks, notices):
+            store.con.register("made_rows", table)
+            store.con.execute(ADD_MADE)
+            store.con.unregister("made_rows")
+    per_source = {
+        str(source): int(n)
+        for source, n in store.rows(
+            "SELECT source, count(*) FROM snapshot_now GROUP BY source ORDER BY source"
         )
+    }
+    clusters, new_clusters = store.rows(
+        """SELECT count(DISTINCT cluster_id),
+                  count(DISTINCT cluster_id) FILTER (WHERE cluster_id NOT IN (
+                      SELECT cluster_id FROM snapshot_members WHERE snapshot_id = ?))
+           FROM snapshot_now""",
+        [previous],
+    )[0]
+    links = cluster_links(store, _link_homes(store))
     records = sum(per_source.values())
     rejected = store.rows(
         """SELECT source, count(*) FROM review_records
@@ -144,10 +201,10 @@ def create_snapshot(
         [review.id],
     )
     counts = {
-        "identified": dict(sorted(per_source.items())),
+        "identified": per_source,
         "records": records,
-        "duplicates_removed": records - len(clusters),
-        "clusters": len(clusters),
+        "duplicates_removed": records - clusters,
+        "clusters": clusters,
         # Retrieved and stored, but not matching the strategy as written (local filter).
         "filtered_out": {source: int(n) for source, n in rejected},
         # A snapshot after a partial run says which sources it lacks.
@@ -157,23 +214,8 @@ def create_snapshot(
         snapshot_id = int(con.execute("SELECT nextval('snapshot_seq')").fetchone()[0])  # type: ignore[index]
         con.execute(
             "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [snapshot_id, review.id, run_id, now, len(clusters), records, json.dumps(counts)],
+            [snapshot_id, review.id, run_id, now, clusters, records, json.dumps(counts)],
         )
-        if members_rows:
-            columns = list(zip(*members_rows, strict=True))
-            table = pa.table(
-                {
-                    "cluster_id": pa.array(columns[0], pa.string()),
-                    "canonical_work_id": pa.array(columns[1], pa.string()),
-                    "work_ids": pa.array(columns[2], pa.list_(pa.string())),
-                    "sources": pa.array(columns[3], pa.list_(pa.string())),
-                    "record": pa.array(columns[4], pa.string()),
-                }
-            )
-            con.register("snapshot_rows", table)
-            con.execute(
-                "INSERT INTO snapshot_members SELECT ?, * FROM snapshot_rows", [snapshot_id]
-            )
-            con.unregister("snapshot_rows")
+        store_entries(con, review.id, snapshot_id, previous)
         store_links(con, snapshot_id, links)
-    return SnapshotSummary(snapshot_id, len(clusters), records, len(clusters.keys() - before))
+    return SnapshotSummary(snapshot_id, clusters, records, new_clusters)

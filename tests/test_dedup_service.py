@@ -159,3 +159,26 @@ def test_keys_made_by_older_rules_are_made_again_and_matched_again(store: Store)
     assert after["pubmed:1"] == after["crossref:1"]
     # Nothing stale is left: the next update has nothing to do.
     assert add(store, [], 3) == 0
+
+
+def test_a_record_sent_again_unchanged_is_not_compared_again(store: Store) -> None:
+    def update(works: list[Work], run_id: int) -> int:
+        when = datetime(2025, 1, run_id)  # each update later than the one before
+        with store.transaction() as con:
+            upsert_works(con, works, when)
+        return update_clusters(store, run_id=run_id, now=when)
+
+    first = article("crossref", 1)
+    copy = article("openalex", 1, title=(first.title or "").upper())
+    update([first, copy, article("crossref", 2)], 1)
+    judged = store.rows("SELECT work_a, work_b, run_id FROM match_pairs")
+    assert judged == [("crossref:1", "openalex:1", 1)]
+    # Stored again (its mapped_at moves on): keyed as before, so compared with nothing.
+    assert update([first], 2) == 0
+    assert store.rows("SELECT work_a, work_b, run_id FROM match_pairs") == judged
+    assert update([], 3) == 0  # and not keyed again at the next update
+    # Changed where matching looks: compared again, and still one article.
+    before = clusters(store)
+    update([dataclasses.replace(first, abstract="A new abstract of the article.")], 4)
+    assert store.rows("SELECT run_id FROM match_pairs") == [(4,)]
+    assert clusters(store) == before

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 import bibtexparser
 import pytest
 import rispy
+from hypothesis import given
+from hypothesis import strategies as st
 
 from connectors.oai_pmh import OaiPmh
-from harvester.languages import guess_language, language_code, screening_order
+from harvester.languages import _key, guess_language, language_code, screening_order
 from harvester.store import open_store
 from harvester.work import Text, Work
 from tests.conftest import publish_snapshot, run_cli
@@ -157,3 +160,13 @@ def test_a_cluster_gathers_the_titles_of_all_its_members(tmp_path: Path) -> None
         records = [r[0] for r in store.rows("SELECT record FROM snapshot_members")]
     (record,) = records  # one cluster
     assert ID_TITLE in record and EN_TITLE in record and ID_ABSTRACT in record
+
+
+@given(st.text())
+def test_text_key_keeps_exactly_the_letters_and_digits(text: str) -> None:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    assert _key(text) == "".join(c for c in folded if c.isalnum())
+
+
+def test_text_key_of_made_up_texts() -> None:
+    assert _key("Pérez_García, 2019 — Ⅻ ٣") == "perezgarcia2019xii٣"

@@ -102,8 +102,9 @@ def test_a_newly_retracted_record_is_alerted(store: Store) -> None:
             [snapshot_id, snapshot_id, datetime(2026, 1, snapshot_id)],
         )
         store.execute(
-            "INSERT INTO snapshot_members VALUES (?, 'c1', 'w1', ['w1'], ['crossref'], ?)",
-            [snapshot_id, json.dumps(record)],
+            "INSERT INTO snapshot_entries"
+            " VALUES ('r', 'c1', ?, ?, NULL, '', 'w1', ['w1'], ['crossref'], ?)",
+            [snapshot_id, snapshot_id, json.dumps(record)],
         )
 
     snapshot(1, retracted=False)

@@ -9,9 +9,9 @@ import click
 from harvester.cli.options import db_option
 from harvester.errors import InputError, StoreError
 from harvester.exports import FORMATS, export_records
-from harvester.exports.files import snapshot_records
 from harvester.exports.screener_log import given_clusters, remember_export, screener_name
-from harvester.reporting.snapshots import resolve_snapshot, snapshot_members
+from harvester.exports.stream import scope_ids, stream_records
+from harvester.reporting.snapshots import resolve_snapshot
 from harvester.review import load_review
 from harvester.runner import now_utc
 from harvester.store import open_store
@@ -70,28 +70,23 @@ def export_command(
             raise StoreError(f"no store at {db}; run a review first (harvester run REVIEW_FILE)")
     with open_store(db, read_only=screener is None) as store:
         snapshot = resolve_snapshot(store, review.id, snapshot_id)
-        members = snapshot_members(store, snapshot)
-        scope = ""
-        if since_id is not None:
-            since = resolve_snapshot(store, review.id, since_id)
-            before = {m.cluster_id for m in snapshot_members(store, since)}
-            members = [m for m in members if m.cluster_id not in before]
-            scope = f", new since snapshot {since},"
+        since = None if since_id is None else resolve_snapshot(store, review.id, since_id)
+        given = set() if screener is None else given_clusters(store, review.id, screener)
+        ids = scope_ids(store, snapshot, since, given)
+        scope = "" if since is None else f", new since snapshot {since},"
         publish = None
         if screener is not None:
-            given = given_clusters(store, review.id, screener)
-            members = [m for m in members if m.cluster_id not in given]
             scope = f" not yet given to {screener}"
             publish = remember_export(
                 store,
                 review_id=review.id,
                 screener=screener,
                 snapshot_id=snapshot,
-                cluster_ids=[m.cluster_id for m in members],
+                cluster_ids=ids,
                 fmt=fmt,
                 out=out,
                 now=now_utc(),
             )
-        records = snapshot_records(store, snapshot, members, review.screening_language)
+        records = stream_records(store, snapshot, ids, review.screening_language)
         count = export_records(records, fmt, out, publish)
     click.echo(f"wrote {count} records of snapshot {snapshot}{scope} to {out}", err=True)

@@ -19,6 +19,7 @@ from harvester.reporting.snapshots import (
     export_record,
     previous_snapshot,
     review_snapshots,
+    snapshot_clusters,
     snapshot_info,
     snapshot_members,
 )
@@ -49,7 +50,7 @@ def list_command(review_file: Path, db: Path) -> None:
         infos = [snapshot_info(store, sid) for sid in review_snapshots(store, review.id)]
         new_counts, before = [], set[str]()
         for info in infos:
-            members = {m.cluster_id for m in snapshot_members(store, info.snapshot_id)}
+            members = set(snapshot_clusters(store, info.snapshot_id))
             new_counts.append(len(members - before))
             before = members
     table = Table(title=f"Snapshots of {review.id}", title_justify="left")

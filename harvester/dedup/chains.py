@@ -17,10 +17,10 @@ from itertools import combinations
 import duckdb
 import pyarrow as pa
 
+from harvester.dedup.batches import scored_batches
 from harvester.dedup.components import UnionFind
 from harvester.dedup.matches import Match
 from harvester.dedup.rules import RULES, Settings, decide
-from harvester.dedup.scoring import score_pairs
 
 _RANK = {rule.name: i for i, rule in enumerate(RULES)}
 
@@ -80,18 +80,16 @@ def _conflicts(
     if not pairs:
         return {}
     table = pa.table({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
+    apart: dict[str, set[str]] = defaultdict(set)
     con.register("chain_pairs", table)
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE candidate_pairs AS SELECT a, b FROM chain_pairs")
-        features = score_pairs(con)
-        con.execute("DROP TABLE candidate_pairs")
+        for features in scored_batches(con, "chain_pairs"):
+            decisions = decide(features, settings)
+            for i in (decisions.conflict & ~decisions.merged & ~decisions.linked).nonzero()[0]:
+                apart[features.a[i]].add(features.b[i])
+                apart[features.b[i]].add(features.a[i])
     finally:
         con.unregister("chain_pairs")
-    decisions = decide(features, settings)
-    apart: dict[str, set[str]] = defaultdict(set)
-    for i in (decisions.conflict & ~decisions.merged & ~decisions.linked).nonzero()[0]:
-        apart[features.a[i]].add(features.b[i])
-        apart[features.b[i]].add(features.a[i])
     return apart
 
 

@@ -32,6 +32,11 @@ _WORK_FIELDS = (
 )
 
 
+_SAME_KEYS = " AND ".join(
+    f"f.{column} IS NOT DISTINCT FROM k.{column}" for column in KEY_COLUMNS if column != "work_id"
+)
+
+
 def update_clusters(
     store: Store, *, run_id: int | None, now: datetime, settings: Settings | None = None
 ) -> int:
@@ -75,7 +80,7 @@ def _without_chains(
 
 def _key_fresh_works(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     """Key the works that are new, changed since they were keyed, or keyed by older rules;
-    table `fresh` names them."""
+    table `fresh` names those to match (not those keyed as before); how many."""
     con.execute(
         """CREATE OR REPLACE TEMP TABLE fresh AS
            SELECT w.work_id FROM works w
@@ -94,14 +99,24 @@ def _key_fresh_works(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     table = table.append_column("keys_version", pa.array([KEYS_VERSION] * len(rows), pa.int32()))
     con.register("fresh_keys", table)
     try:
-        con.execute("DELETE FROM dedup_keys WHERE work_id IN (SELECT work_id FROM fresh)")
+        # A clustered work keyed as before (sent again unchanged, or changed in fields that
+        # matching does not read) was judged against every other when the later of each pair
+        # arrived: it is not compared again.
+        con.execute(
+            f"""DELETE FROM fresh WHERE work_id IN (
+                  SELECT f.work_id FROM fresh_keys f JOIN dedup_keys k USING (work_id)
+                  WHERE k.keys_version = ? AND {_SAME_KEYS}
+                    AND f.work_id IN (SELECT work_id FROM cluster_members))""",
+            [KEYS_VERSION],
+        )
+        con.execute("DELETE FROM dedup_keys WHERE work_id IN (SELECT work_id FROM fresh_keys)")
         con.execute(
             f"INSERT INTO dedup_keys ({', '.join(KEY_COLUMNS)}, keyed_at, keys_version) "
             "SELECT * FROM fresh_keys"
         )
     finally:
         con.unregister("fresh_keys")
-    return len(rows)
+    return int(con.execute("SELECT count(*) FROM fresh").fetchall()[0][0])
 
 
 def _work(row: tuple[Any, ...]) -> Work:

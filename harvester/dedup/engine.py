@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from harvester.dedup.batches import scored_batches
 from harvester.dedup.blocking import make_candidate_pairs
 from harvester.dedup.chains import consistent
 from harvester.dedup.components import connected_components
@@ -50,25 +51,27 @@ def in_memory(keys: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def find_matches(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULT_SETTINGS) -> Matches:
-    """Accepted and linked pairs among `fresh` records and between them and all others."""
-    features = candidate_features(con)
-    if features is None:
-        return Matches()
-    decisions = decide(features, settings)
-    accepted = decisions.merged
+    """Accepted and linked pairs among `fresh` records and between them and all others,
+    scored and judged a batch of pairs at a time (harvester.dedup.batches)."""
+    candidates = make_candidate_pairs(con)
+    merged: list[Match] = []
+    linked: list[Match] = []
+    for features in scored_batches(con, "candidate_pairs"):
+        decisions = decide(features, settings)
+        accepted = decisions.merged
+        a, b, title = features.a, features.b, features.title
+        merged += [
+            Match(a[i], b[i], str(decisions.reason[i]), round(float(title[i]), 3))
+            for i in np.flatnonzero(accepted)
+        ]
+        linked += [
+            Match(a[i], b[i], "preprint and published version", float(title[i]))
+            for i in np.flatnonzero(decisions.linked & ~accepted)
+        ]
     # Pairs come out of the join in no particular order; sorted, every run reports alike.
-    a, b, title = features.a, features.b, features.title
-    merged = sorted(np.flatnonzero(accepted), key=lambda i: (a[i], b[i]))
-    linked = sorted(np.flatnonzero(decisions.linked & ~accepted), key=lambda i: (a[i], b[i]))
-    return Matches(
-        merged=[
-            Match(a[i], b[i], str(decisions.reason[i]), round(float(title[i]), 3)) for i in merged
-        ],
-        linked=[
-            Match(a[i], b[i], "preprint and published version", float(title[i])) for i in linked
-        ],
-        candidates=len(features),
-    )
+    merged.sort(key=lambda m: (m.a, m.b))
+    linked.sort(key=lambda m: (m.a, m.b))
+    return Matches(merged=merged, linked=linked, candidates=candidates)
 
 
 @dataclass(frozen=True)

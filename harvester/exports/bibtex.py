@@ -99,12 +99,30 @@ def bibtex_entry(record: dict[str, Any]) -> Entry:
     return Entry(entry_type, record["cluster_id"], fields)
 
 
-def write_bibtex(records: Iterable[dict[str, Any]], out: TextIO) -> int:
-    library = Library()
-    for record in records:
-        library.add(bibtex_entry(record))
+# Entries quoted and written together: the file is written a library of this many at a time.
+BIBTEX_CHUNK = 500
+BLOCK_SEPARATOR = "\n\n"  # bibtexparser's between two entries (BibtexFormat.block_separator)
+
+
+def _write_library(library: Library, out: TextIO, first: bool) -> None:
+    if not first:
+        out.write(BLOCK_SEPARATOR)
     # The library is thrown away after writing: let the quoting step work in place (the default
     # deep-copies every entry, several times slower on large reviews).
     stack = default_unparse_stack(allow_inplace_modification=True)
     out.write(write_string(library, unparse_stack=stack))
-    return len(library.entries)
+
+
+def write_bibtex(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """A library of `BIBTEX_CHUNK` entries at a time, joined as bibtexparser joins entries."""
+    count = 0
+    library = Library()
+    for record in records:
+        library.add(bibtex_entry(record))
+        count += 1
+        if len(library.entries) == BIBTEX_CHUNK:
+            _write_library(library, out, first=count == BIBTEX_CHUNK)
+            library = Library()
+    if library.entries:
+        _write_library(library, out, first=count <= BIBTEX_CHUNK)
+    return count

@@ -17,16 +17,10 @@ from harvester.exports.bibtex import write_bibtex
 from harvester.exports.jsonl import write_jsonl
 from harvester.exports.ris import write_ris
 from harvester.exports.screening_tools import write_asreview, write_rayyan
+from harvester.exports.stream import scope_ids, stream_records
 from harvester.exports.table import write_csv
 from harvester.exports.text import PrintableStream
-from harvester.languages import for_screening
-from harvester.reporting.links import snapshot_links
-from harvester.reporting.snapshots import (
-    Member,
-    export_record,
-    resolve_snapshot,
-    snapshot_members,
-)
+from harvester.reporting.snapshots import resolve_snapshot
 from harvester.store import Store
 
 Writer = Callable[[Iterable[dict[str, Any]], TextIO], int]
@@ -46,26 +40,15 @@ def load_snapshot_records(
     snapshot_id: int | None = None,
     screening_language: str | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """(snapshot id, records) of a review's snapshot, the latest one by default."""
+    """(snapshot id, records) of a review's snapshot, the latest one by default, all in memory
+    (exports stream them instead: harvester.exports.stream)."""
     snapshot_id = resolve_snapshot(store, review_id, snapshot_id)
-    members = snapshot_members(store, snapshot_id)
-    return snapshot_id, snapshot_records(store, snapshot_id, members, screening_language)
-
-
-def snapshot_records(
-    store: Store, snapshot_id: int, members: list[Member], screening_language: str | None
-) -> list[dict[str, Any]]:
-    """The records exports write for `members` of a snapshot: each with its links, and its
-    titles and abstracts in the order screeners see them (`screening_language` first)."""
-    links = snapshot_links(store, snapshot_id)
-    return [
-        for_screening(export_record(m, links.get(m.cluster_id, [])), screening_language)
-        for m in members
-    ]
+    ids = scope_ids(store, snapshot_id)
+    return snapshot_id, list(stream_records(store, snapshot_id, ids, screening_language))
 
 
 def export_records(
-    records: list[dict[str, Any]],
+    records: Iterable[dict[str, Any]],
     fmt: str,
     out: Path,
     publish: AbstractContextManager[object] | None = None,
@@ -75,7 +58,7 @@ def export_records(
     return count
 
 
-def export_writer(records: list[dict[str, Any]], fmt: str) -> Write:
+def export_writer(records: Iterable[dict[str, Any]], fmt: str) -> Write:
     """What writes `records` as `fmt` to a stream (for writing several files together)."""
     writer = FORMATS[fmt]
     return lambda stream: writer(records, cast(TextIO, PrintableStream(stream)))

@@ -70,7 +70,22 @@ def ris_entry(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in entry.items() if v not in (None, "", [])}
 
 
+class _NumberedWriter(rispy.RisWriter):  # type: ignore[misc]
+    """rispy's RIS writer, one entry at a time: each entry's header is its number in the file."""
+
+    number = 0
+
+    def set_header(self, count: int) -> str:
+        return f"{self.number}."
+
+
 def write_ris(records: Iterable[dict[str, Any]], out: TextIO) -> int:
-    entries = [ris_entry(r) for r in records]
-    out.write(rispy.dumps(entries))
-    return len(entries)
+    """Entry by entry, the bytes `rispy.dumps` gives for the whole list: entries apart by a
+    blank line, the file ending in one newline (empty when there is no entry)."""
+    writer = _NumberedWriter()
+    for record in records:
+        writer.number += 1
+        if writer.number > 1:
+            out.write("\n")
+        out.write(writer.formats([ris_entry(record)]))
+    return writer.number

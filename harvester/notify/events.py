@@ -95,15 +95,29 @@ def failing_sources(
     return alerts
 
 
-def _members(store: Store, snapshot_id: int | None) -> dict[str, dict[str, Any]]:
-    if snapshot_id is None:
-        return {}
-    return {
-        cluster_id: json.loads(record)
-        for cluster_id, record in store.rows(
-            "SELECT cluster_id, record FROM snapshot_members WHERE snapshot_id = ?", [snapshot_id]
-        )
-    }
+# What a digest lists of a record, read out of the stored JSON by DuckDB: a digest never parses
+# a snapshot's records, only those it lists (new, or newly retracted) and only these fields.
+_LISTED = """json_object('title', json_extract(n.record, '$.title'),
+                        'year', json_extract(n.record, '$.year'),
+                        'doi', json_extract(n.record, '$.doi'))"""
+_RETRACTED = "coalesce(CAST(json_extract({}.record, '$.retracted') AS BOOLEAN), false)"
+_ADDED = f"""
+SELECT {_LISTED} FROM snapshot_members n
+WHERE n.snapshot_id = $now AND n.cluster_id NOT IN (
+    SELECT cluster_id FROM snapshot_members WHERE snapshot_id = $before)
+ORDER BY n.cluster_id
+"""
+_NEWLY_RETRACTED = f"""
+SELECT {_LISTED} FROM snapshot_members n
+LEFT JOIN snapshot_members b ON b.snapshot_id = $before AND b.cluster_id = n.cluster_id
+WHERE n.snapshot_id = $now AND {_RETRACTED.format("n")} AND NOT {_RETRACTED.format("b")}
+ORDER BY n.cluster_id
+"""
+
+
+def _listed(store: Store, sql: str, now: int, before: int | None) -> list[dict[str, Any]]:
+    rows = store.rows(sql, {"now": now, "before": before})
+    return [json.loads(row[0]) for row in rows]
 
 
 def _by_title(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -128,15 +142,11 @@ def snapshot_alerts(store: Store, review_id: str, title: str, snapshot_id: int) 
         "SELECT max(snapshot_id) FROM snapshots WHERE review_id = ? AND snapshot_id < ?",
         [review_id, snapshot_id],
     )
-    now, before = _members(store, snapshot_id), _members(store, previous)
-    added = _by_title([now[c] for c in now.keys() - before.keys()])
-    retracted = _by_title(
-        [
-            record
-            for cluster, record in now.items()
-            if record.get("retracted") and not (before.get(cluster) or {}).get("retracted")
-        ]
+    total = int(
+        store.value("SELECT count(*) FROM snapshot_members WHERE snapshot_id = ?", [snapshot_id])
     )
+    added = _by_title(_listed(store, _ADDED, snapshot_id, previous))
+    retracted = _by_title(_listed(store, _NEWLY_RETRACTED, snapshot_id, previous))
     alerts = []
     if added:
         alerts.append(
@@ -147,7 +157,7 @@ def snapshot_alerts(store: Store, review_id: str, title: str, snapshot_id: int) 
                 f"[harvester] {review_id}: {len(added)} new records in snapshot {snapshot_id}",
                 (
                     f"Review: {title}",
-                    f"Snapshot {snapshot_id}: {len(now)} unique records, {len(added)} new since "
+                    f"Snapshot {snapshot_id}: {total} unique records, {len(added)} new since "
                     + (f"snapshot {previous}" if previous else "the first search"),
                     "",
                     *_listing(added),
@@ -156,7 +166,7 @@ def snapshot_alerts(store: Store, review_id: str, title: str, snapshot_id: int) 
                     "snapshot_id": snapshot_id,
                     "previous_snapshot": previous,
                     "new": len(added),
-                    "total": len(now),
+                    "total": total,
                     "titles": [r.get("title") for r in added[:MAX_TITLES]],
                 },
             )

@@ -12,7 +12,13 @@ from typing import Any
 
 from harvester.errors import InputError
 from harvester.reporting.merges import final_cluster, merged_into
-from harvester.reporting.snapshots import Member, as_member, snapshot_info, stored_members
+from harvester.reporting.snapshots import (
+    Member,
+    as_member,
+    member_index,
+    snapshot_info,
+    stored_records,
+)
 from harvester.store import Store
 
 # Fields of the exported record whose change a screener may care about.
@@ -54,16 +60,26 @@ def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
             f"snapshots {old_id} and {new_id} belong to different reviews "
             f"({old_info.review_id!r}, {new_info.review_id!r})"
         )
-    old, new = stored_members(store, old_id), stored_members(store, new_id)
+    old, new = member_index(store, old_id), member_index(store, new_id)
     old_home = {w: cid for cid, (works, _, _) in old.items() for w in works}
     new_home = {w: cid for cid, (works, _, _) in new.items() for w in works}
     merges = merged_into(store)
+    # Same records, sources and entry md5: the same stored record, nothing to read.
+    differ = [cid for cid in sorted(old.keys() & new.keys()) if old[cid] != new[cid]]
+    old_records = stored_records(store, old_id, [*(old.keys() - new.keys()), *differ])
+    new_records = stored_records(store, new_id, [*(new.keys() - old.keys()), *differ])
+
+    def before(cid: str) -> Member:
+        return as_member(cid, (*old[cid][:2], old_records[cid]))
+
+    def after(cid: str) -> Member:
+        return as_member(cid, (*new[cid][:2], new_records[cid]))
 
     added = []
     for cid in sorted(new.keys() - old.keys()):
         earlier = sorted({old_home[w] for w in new[cid][0] if w in old_home})
         reasons = [f"split from {c}" for c in earlier] or ["new record"]
-        added.append(_change(as_member(cid, new[cid]), reasons))
+        added.append(_change(after(cid), reasons))
 
     removed = []
     for cid in sorted(old.keys() - new.keys()):
@@ -76,16 +92,13 @@ def diff_snapshots(store: Store, old_id: int, new_id: int) -> SnapshotDiff:
             why = f"merged into {into}" + (f" ({reason})" if reason else "")
         else:
             why = "no longer retrieved"
-        removed.append(_change(as_member(cid, old[cid]), [why], into))
+        removed.append(_change(before(cid), [why], into))
 
     changed = []
-    for cid in sorted(old.keys() & new.keys()):
-        if old[cid] == new[cid]:  # same records, same stored record: nothing to parse
-            continue
-        after = as_member(cid, new[cid])
-        reasons = _reasons(as_member(cid, old[cid]), after, old_home)
+    for cid in differ:
+        reasons = _reasons(before(cid), after(cid), old_home)
         if reasons:
-            changed.append(_change(after, reasons))
+            changed.append(_change(after(cid), reasons))
     return SnapshotDiff(
         new_info.review_id, old_id, new_id, tuple(added), tuple(removed), tuple(changed)
     )

@@ -7,10 +7,12 @@ bookkeeping of a finished run), so a report of an old snapshot is the same every
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
+
+import pyarrow as pa
 
 from harvester.errors import InputError
 from harvester.reporting.links import Link
@@ -164,6 +166,41 @@ def stored_members(store: Store, snapshot_id: int) -> dict[str, StoredMember]:
     }
 
 
+# Work ids, sources, and an md5 of the whole entry (harvester.snapshot_entries.CONTENT): equal
+# md5s, equal entries, so two snapshots compare without reading their records.
+IndexedMember = tuple[tuple[str, ...], tuple[str, ...], str]
+
+
+def member_index(store: Store, snapshot_id: int) -> dict[str, IndexedMember]:
+    """Cluster id -> its record ids, sources and entry md5, records left in the store."""
+    return {
+        cluster_id: (tuple(work_ids), tuple(sources), content)
+        for cluster_id, work_ids, sources, content in store.rows(
+            """SELECT cluster_id, work_ids, sources, content FROM snapshot_members
+               WHERE snapshot_id = ? ORDER BY cluster_id""",
+            [snapshot_id],
+        )
+    }
+
+
+def stored_records(store: Store, snapshot_id: int, cluster_ids: Iterable[str]) -> dict[str, str]:
+    """Cluster id -> its stored record (JSON text), for `cluster_ids` of a snapshot only."""
+    wanted = pa.table({"cluster_id": pa.array(sorted(set(cluster_ids)), pa.string())})
+    if not len(wanted):
+        return {}
+    with store.failures():
+        store.con.register("wanted_clusters", wanted)
+        try:
+            rows = store.con.execute(
+                """SELECT cluster_id, record FROM snapshot_members WHERE snapshot_id = ?
+                   AND cluster_id IN (SELECT cluster_id FROM wanted_clusters)""",
+                [snapshot_id],
+            ).fetchall()
+        finally:
+            store.con.unregister("wanted_clusters")
+    return dict(rows)
+
+
 def as_member(cluster_id: str, stored: StoredMember) -> Member:
     work_ids, sources, record = stored
     return Member(cluster_id, work_ids, sources, json.loads(record))
@@ -178,7 +215,8 @@ def snapshot_clusters(store: Store, snapshot_id: int) -> dict[str, tuple[str, ..
     return {
         cluster_id: tuple(work_ids)
         for cluster_id, work_ids in store.rows(
-            "SELECT cluster_id, work_ids FROM snapshot_members WHERE snapshot_id = ?",
+            """SELECT cluster_id, work_ids FROM snapshot_members WHERE snapshot_id = ?
+               ORDER BY cluster_id""",
             [snapshot_id],
         )
     }
