@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -15,6 +16,8 @@ import httpx
 import pytest
 import rispy
 
+from harvester.exports.files import export_records
+from harvester.exports.stream import scope_ids, stream_records
 from harvester.replay import ReplayServer
 from harvester.scheduler import RetryPolicy
 from harvester.service.backup import BackupPolicy, backup_if_due
@@ -146,7 +149,17 @@ def test_pages_escape_what_review_files_and_records_hold(served: Service) -> Non
         assert web.get("/reviews/nope").status_code == 404
 
 
-def test_every_export_format_downloads_and_new_since_holds_only_the_new(served: Service) -> None:
+def cli_export(served: Service, snapshot_id: int, fmt: str, folder: Path) -> bytes:
+    out = folder / f"expected.{fmt}"
+    with served.reader() as store:
+        ids = scope_ids(store, snapshot_id)
+        export_records(stream_records(store, snapshot_id, ids, None), fmt, out)
+    return out.read_bytes()
+
+
+def test_every_export_format_downloads_and_new_since_holds_only_the_new(
+    served: Service, tmp_path: Path
+) -> None:
     with client(served) as web:
         api = web.get("/api/reviews").json()
         assert api[0]["snapshots"] == 2
@@ -157,6 +170,9 @@ def test_every_export_format_downloads_and_new_since_holds_only_the_new(served: 
             assert response.status_code == 200, fmt
             assert response.headers["content-disposition"].endswith(f'.{extension}"')
             assert response.content.strip()
+            # The bytes `harvester export` writes (the same streamed writer), nothing left over.
+            assert response.content == cli_export(served, 2, fmt, tmp_path), fmt
+        assert not list(Path(tempfile.gettempdir()).glob("harvester-export-*"))
         whole = rispy.load(io.StringIO(web.get("/reviews/living/snapshots/2/export/ris").text))
         fresh = rispy.load(
             io.StringIO(web.get("/reviews/living/snapshots/2/export/ris?since=1").text)

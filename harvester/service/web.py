@@ -10,27 +10,37 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import json
+import shutil
+import tempfile
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from harvester import __version__
 from harvester.exports import FORMATS
+from harvester.exports.files import export_records
+from harvester.exports.stream import scope_ids, stream_records
 from harvester.reporting.diff import diff_snapshots
 from harvester.reporting.prisma import prisma_report
 from harvester.reporting.prisma_svg import prisma_svg
 from harvester.reporting.searchlog import search_log
-from harvester.reporting.snapshots import export_record, snapshot_members
 from harvester.secrets import mask
 from harvester.service import status
 from harvester.service.guard import ASGIApp, guard, same_origin
@@ -176,27 +186,30 @@ def create_app(service: ServiceView, config: WebConfig) -> ASGIApp:
             request.path_params["snapshot_id"],
         )
         fmt = request.path_params["fmt"]
-        if fmt not in FORMATS or find(review_id) is None:
+        live = find(review_id)
+        if fmt not in FORMATS or live is None or live.served.review is None:
             return not_found("no such review or export format")
         since_text = request.query_params.get("since") or ""
         since = int(since_text) if since_text.isdigit() else None
+        # The same streamed writer as `harvester export`, into a temporary file sent and removed.
+        folder = Path(tempfile.mkdtemp(prefix="harvester-export-"))
+        path = folder / f"export.{EXTENSIONS[fmt]}"
         with service.reader() as store:
             own = {s.snapshot_id for s in status.snapshot_rows(store, review_id)}
             if snapshot_id not in own or (since is not None and since not in own):
+                shutil.rmtree(folder)
                 return not_found(f"review {review_id!r} has no such snapshot")
-            members = snapshot_members(store, snapshot_id)
-            if since is not None:
-                before = {m.cluster_id for m in snapshot_members(store, since)}
-                members = [m for m in members if m.cluster_id not in before]
-        buffer = io.StringIO()
-        FORMATS[fmt]([export_record(m) for m in members], buffer)
+            ids = scope_ids(store, snapshot_id, since)
+            language = live.served.review.screening_language
+            export_records(stream_records(store, snapshot_id, ids, language), fmt, path)
         scope = f"-new-since-{since}" if since is not None else ""
         name = f"{review_id}-snapshot-{snapshot_id}{scope}.{EXTENSIONS[fmt]}"
         media = "application/json" if fmt == "jsonl" else "text/plain"
-        return Response(
-            buffer.getvalue().encode("utf-8"),
+        return FileResponse(
+            path,
             media_type=f"{media}; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            filename=name,
+            background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
         )
 
     def searchlog_file(request: Request) -> Response:
