@@ -65,6 +65,8 @@ class UpdateCounts:
         data = asdict(self)
         data["date"] = self.date.isoformat(timespec="seconds")
         data["flow"] = self.flow.to_dict()
+        if not self.notes:  # only a capped source adds notes; other updates read as before
+            del data["notes"]
         return data
 
 
