@@ -268,8 +268,21 @@ class JsonConnector(Connector):
     total_at: ClassVar[tuple[str, ...] | None] = None
     # Some endpoints answer a single object (a work by id) instead of a list page.
     single_record_key: ClassVar[str | None] = None
+    # The last body parsed and its value, kept for one more ask (see load_json).
+    _last_parsed: tuple[bytes, Any] | None = None
 
     def load_json(self, body: bytes) -> Any:
+        """`body` parsed, once per response: the error check (`api_error`, run on every
+        response) and the page parser ask for the same bytes object, and the second is handed
+        the first's value instead of parsing the whole page again."""
+        last, self._last_parsed = self._last_parsed, None
+        if last is not None and last[0] is body:
+            return last[1]
+        data = self._parse_json(body)
+        self._last_parsed = (body, data)
+        return data
+
+    def _parse_json(self, body: bytes) -> Any:
         try:
             data = json.loads(body)
         except RecursionError:  # deeper than Python's own limit (about 1,000 levels)
