@@ -12,7 +12,10 @@ from connectors.crossref import Crossref
 from connectors.europepmc import EuropePMC
 from harvester.errors import FatalAPIError
 from harvester.http import Response
+from harvester.page_records import map_received, receive
 from harvester.query import Query
+from harvester.store.known import Stored
+from harvester.work import Work
 
 FIXTURES = Path(__file__).parent / "fixtures" / "api"
 
@@ -56,3 +59,30 @@ def test_an_error_document_is_still_told_from_a_page() -> None:
     body = b'{"status": "failed", "message": [{"message": "Bad filter"}]}'
     with pytest.raises(FatalAPIError, match="Bad filter"):
         CountingCrossref().check(Response(200, body, {}, "https://api.crossref.org/works"))
+
+
+class CountingMapper(Crossref):
+    """Crossref, counting the records it maps."""
+
+    mapped = 0
+
+    def to_work(self, raw: Any) -> Work:
+        self.mapped += 1
+        return super().to_work(raw)
+
+
+def test_only_records_the_store_lacks_or_holds_otherwise_are_mapped() -> None:
+    connector = CountingMapper()
+    body = (FIXTURES / "crossref" / "works-query-widget-cursor-star-page1.json").read_bytes()
+    received = receive(connector, connector.parse_page(body).records)
+    first, second = received[0], received[1]
+    known = {
+        first.source_id: Stored(first.payload_sha, mapped=True, last_run=1, linked=True),
+        second.source_id: Stored("another payload", mapped=True, last_run=1, linked=True),
+    }
+    records = map_received(connector, received, known, 1)
+    assert connector.mapped == len(received) - 1
+    assert (records[0].known, records[0].work, records[1].known) == (True, None, False)
+    assert records[0].updated == connector.updated_at(first.raw)
+    map_received(connector, received, known, 1, remap=True)  # the local filter judges all
+    assert connector.mapped == 2 * len(received) - 1
