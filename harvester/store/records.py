@@ -9,7 +9,7 @@ watermark it moves.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -158,6 +158,30 @@ def work_row(work: Work) -> dict[str, Any]:
     return {name: row.get(name) for name in WORK_COLUMNS}
 
 
+_DERIVED: dict[str, Callable[[Work], Any]] = {
+    "work_id": lambda w: w.key,
+    "ids": lambda w: json.dumps(dict(w.ids), sort_keys=True),
+    "title_key": lambda w: title_key(w.title) or None,
+    "first_author": lambda w: family_name(w.authors[0]) if w.authors else None,
+    "first_page": lambda w: first_page(w.pages),
+    "pmid": lambda w: w.ids.get("pmid"),
+    "arxiv": lambda w: w.ids.get("arxiv"),
+    "titles": lambda w: [t.to_dict() for t in w.titles],
+    "abstracts": lambda w: [t.to_dict() for t in w.abstracts],
+}
+
+
+def works_table(works: Sequence[Work]) -> pa.Table:
+    """Works as `works` rows (what work_row gives), built column by column."""
+    columns = [
+        pa.array([derive(w) for w in works], WORK_SCHEMA.field(name).type)
+        if (derive := _DERIVED.get(name))
+        else pa.array([getattr(w, name) for w in works], WORK_SCHEMA.field(name).type)
+        for name in WORK_COLUMNS
+    ]
+    return pa.Table.from_arrays(columns, schema=WORK_SCHEMA)
+
+
 def write_page(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -254,19 +278,23 @@ class RawRows:
         time their payload was first received)."""
         if not source_ids:
             return
-        self.con.execute(
-            """UPDATE raw_records SET last_run = $run
-               WHERE source = $source AND list_contains($ids, source_id) AND last_run <> $run""",
-            {"run": self.run_id, "source": self.source, "ids": source_ids},
-        )
+        self.con.register("page_ids", pa.table({"source_id": pa.array(source_ids, pa.string())}))
+        try:
+            self.con.execute(
+                """UPDATE raw_records SET last_run = $run
+                   WHERE source = $source AND last_run <> $run
+                     AND source_id IN (SELECT source_id FROM page_ids)""",
+                {"run": self.run_id, "source": self.source},
+            )
+        finally:
+            self.con.unregister("page_ids")
 
 
 def insert_works(con: duckdb.DuckDBPyConnection, works: Sequence[Work], now: datetime) -> None:
     """Works new to the store, in one plain insert."""
     if not works:
         return
-    table = pa.Table.from_pylist([work_row(w) for w in works], schema=WORK_SCHEMA)
-    con.register("page_works", table)
+    con.register("page_works", works_table(works))
     try:
         con.execute(
             f"INSERT INTO works ({', '.join(WORK_COLUMNS)}, mapped_at) SELECT *, ? FROM page_works",
@@ -279,8 +307,7 @@ def insert_works(con: duckdb.DuckDBPyConnection, works: Sequence[Work], now: dat
 def upsert_works(con: duckdb.DuckDBPyConnection, works: Sequence[Work], now: datetime) -> None:
     if not works:
         return
-    table = pa.Table.from_pylist([work_row(w) for w in works], schema=WORK_SCHEMA)
-    con.register("page_works", table)
+    con.register("page_works", works_table(works))
     try:
         updates = ", ".join(f"{c} = excluded.{c}" for c in WORK_COLUMNS if c != "work_id")
         con.execute(
