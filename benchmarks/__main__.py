@@ -1,14 +1,28 @@
-"""`make bench`: run every benchmark module and print its figures."""
+"""`make bench`: run every benchmark module and print its figures.
+
+`--sizes 50000,200000` (make bench SIZES=50000,200000) sets the harvest benchmark's sizes.
+"""
 
 from __future__ import annotations
 
-from benchmarks import local_filter, reporting, store_writes
+import argparse
+
+from benchmarks import harvest, local_filter, reporting, store_writes
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: tuple(int(s) for s in text.split(",")),
+        default=harvest.DEFAULT_SIZES,
+        help="records of each harvest benchmark run, comma-separated",
+    )
+    sizes = parser.parse_args().sizes
     store_writes.main()
     reporting.main()
     local_filter.main()
+    harvest.main(sizes)
 
 
 if __name__ == "__main__":

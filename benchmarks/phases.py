@@ -1,0 +1,93 @@
+"""Time and peak memory of one phase of a benchmark, in this process or in a child.
+
+The peak is the resident set's high-water mark (VmHWM), reset before each phase through
+/proc/self/clear_refs (Linux); where that cannot be reset, a sampler thread reads the resident
+set every 20 ms instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+STATUS = Path("/proc/self/status")
+SAMPLE_SECONDS = 0.02
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_mb: float
+    result: Any = None
+
+    def line(self, label: str, extra: str = "") -> str:
+        return f"  {label:<40} {self.seconds:8.2f} s  {self.peak_mb:8,.0f} MB peak  {extra}"
+
+
+def _status_kb(field: str) -> int:
+    for line in STATUS.read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+class _Sampler(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = _status_kb("VmRSS")
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(SAMPLE_SECONDS):
+            self.peak_kb = max(self.peak_kb, _status_kb("VmRSS"))
+
+
+def measure(action: Callable[[], Any]) -> Measured:
+    """Run `action` here: its time, and the process's peak resident memory while it ran."""
+    sampler = None if _reset_peak() else _Sampler()
+    if sampler:
+        sampler.start()
+    start = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - start
+    if sampler:
+        sampler.done.set()
+        sampler.join()
+        peak_kb = sampler.peak_kb
+    else:
+        peak_kb = _status_kb("VmHWM")
+    return Measured(seconds, peak_kb / 1024, result)
+
+
+def measure_child(command: Sequence[str], cwd: Path) -> Measured:
+    """Run `command` as a child process: its time and its own peak resident memory."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            errors.seek(0)
+            raise subprocess.CalledProcessError(child.returncode, command, stderr=errors.read())
+    return Measured(time.perf_counter() - start, usage.ru_maxrss / 1024)
+
+
+def store_bytes(path: Path) -> int:
+    """The store's size on disk, its write-ahead log included."""
+    wal = path.with_name(path.name + ".wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
