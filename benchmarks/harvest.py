@@ -15,11 +15,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+
 from benchmarks import ROOT
 from benchmarks.floor import floor
 from benchmarks.harvest_data import PAGE, article, mirrored, templates, write_pages
 from benchmarks.loopback import serving
-from benchmarks.phases import Measured, measure, measure_child, store_bytes
+from benchmarks.phases import SKIPPED, Measured, measure, measure_child, store_bytes
 from harvester.dedup import update_clusters
 from harvester.harvest import Silent, harvest_source
 from harvester.http import HttpClient
@@ -30,6 +33,8 @@ from harvester.store import Store, open_store
 from harvester.store import runs as bookkeeping
 
 DEFAULT_SIZES = (10_000,)
+# Failures of a phase at scale that the figures report instead of stopping at.
+FAILURES = (pa.ArrowInvalid, MemoryError, duckdb.OutOfMemoryException)
 OVERLAP = 1_000  # records an update receives again
 NEW = 1_000
 SETS = ("first", "nochange", "new")
@@ -85,8 +90,11 @@ class Run:
         return self.harvest.seconds + self.dedup.seconds + self.snapshot.seconds
 
 
-def run(store: Store, review: Review, http: HttpClient, *, full: bool = False) -> Run:
-    """One run of `review`, as harvester.runner runs it, each phase measured apart."""
+def run(
+    store: Store, review: Review, http: HttpClient, *, full: bool = False, publish: bool = True
+) -> Run:
+    """One run of `review`, as harvester.runner runs it, each phase measured apart (without
+    deduplication and snapshot unless `publish`)."""
     before = store_bytes(store.path)
     started = now_utc()
     bookkeeping.register_review(store, review.id, review.title, str(review.path))
@@ -104,8 +112,11 @@ def run(store: Store, review: Review, http: HttpClient, *, full: bool = False) -
         return sum(r.records for r in results)
 
     harvested = measure(harvest)
-    dedup = measure(lambda: update_clusters(store, run_id=run_id, now=now_utc()))
-    snapshot = measure(lambda: create_snapshot(store, review, run_id=run_id, now=now_utc()))
+    dedup, snapshot = SKIPPED, SKIPPED
+    if publish:
+        dedup = measure(lambda: update_clusters(store, run_id=run_id, now=now_utc()), FAILURES)
+    if not dedup.failed:
+        snapshot = measure(lambda: create_snapshot(store, review, run_id=run_id, now=now_utc()))
     bookkeeping.finish_run(store, run_id, "ok", now_utc())
     store.execute("CHECKPOINT")
     growth = store_bytes(store.path) - before
@@ -116,7 +127,7 @@ def report(label: str, outcome: Run) -> None:
     rate = outcome.records / outcome.harvest.seconds if outcome.harvest.seconds else 0.0
     print(f" {label}: {outcome.seconds:.2f} s, store {outcome.growth / 2**20:+,.1f} MB")
     print(outcome.harvest.line("harvest", f"{outcome.records:,} records, {rate:,.0f}/s"))
-    print(outcome.dedup.line("deduplication", f"{outcome.dedup.result:,} works placed"))
+    print(outcome.dedup.line("deduplication", f"{outcome.dedup.result or 0:,} works placed"))
     print(outcome.snapshot.line("snapshot"))
 
 
@@ -147,16 +158,22 @@ def bench(size: int) -> None:
             db = folder / "store.duckdb"
             with open_store(db) as store, HttpClient(contact="b@example.org") as http:
                 store.execute("SET enable_progress_bar = false")
-                report("first run", run(store, reviews["first"], http))
+                first = run(store, reviews["first"], http)
+                report("first run", first)
                 print(f"  store size {store_bytes(db) / 2**20:,.1f} MB")
-                report("update, nothing new", run(store, reviews["nochange"], http))
-                report(f"update, {NEW:,} new", run(store, reviews["new"], http))
-                again = run(store, reviews["first"], http, full=True)
+                # Once deduplication failed (memory), the later runs only harvest.
+                publish = not first.dedup.failed
+                report(
+                    "update, nothing new", run(store, reviews["nochange"], http, publish=publish)
+                )
+                report(f"update, {NEW:,} new", run(store, reviews["new"], http, publish=publish))
+                again = run(store, reviews["first"], http, full=True, publish=publish)
                 report("every record sent again, unchanged", again)
                 unfiltered = review_file(folder, base, "first", local_filter=False)
-                again = run(store, unfiltered, http, full=True)
+                again = run(store, unfiltered, http, full=True, publish=publish)
                 report("the same, sources without a local filter", again)
-        exports(folder, db)
+        if publish:
+            exports(folder, db)
 
 
 def main(sizes: tuple[int, ...] = DEFAULT_SIZES) -> None:

@@ -26,9 +26,15 @@ class Measured:
     seconds: float
     peak_mb: float
     result: Any = None
+    failed: str | None = None  # why the phase failed, when it did
 
     def line(self, label: str, extra: str = "") -> str:
+        if self.failed:
+            extra = f"FAILED: {self.failed[:160]}"
         return f"  {label:<40} {self.seconds:8.2f} s  {self.peak_mb:8,.0f} MB peak  {extra}"
+
+
+SKIPPED = Measured(0.0, 0.0, 0, "skipped (an earlier phase failed)")
 
 
 def _status_kb(field: str) -> int:
@@ -57,13 +63,18 @@ class _Sampler(threading.Thread):
             self.peak_kb = max(self.peak_kb, _status_kb("VmRSS"))
 
 
-def measure(action: Callable[[], Any]) -> Measured:
-    """Run `action` here: its time, and the process's peak resident memory while it ran."""
+def measure(action: Callable[[], Any], failures: tuple[type[Exception], ...] = ()) -> Measured:
+    """Run `action` here: its time, and the process's peak resident memory while it ran; a
+    failure of the kinds `failures` names is reported in the figures instead of raised."""
     sampler = None if _reset_peak() else _Sampler()
     if sampler:
         sampler.start()
     start = time.perf_counter()
-    result = action()
+    result, failed = None, None
+    try:
+        result = action()
+    except failures as exc:
+        failed = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
     seconds = time.perf_counter() - start
     if sampler:
         sampler.done.set()
@@ -71,7 +82,7 @@ def measure(action: Callable[[], Any]) -> Measured:
         peak_kb = sampler.peak_kb
     else:
         peak_kb = _status_kb("VmHWM")
-    return Measured(seconds, peak_kb / 1024, result)
+    return Measured(seconds, peak_kb / 1024, result, failed)
 
 
 def measure_child(command: Sequence[str], cwd: Path) -> Measured:

@@ -99,11 +99,6 @@ def map_received(
     return records
 
 
-def map_page(connector: Connector, raws: Sequence[Any], number: int) -> list[RawRecord]:
-    """Every record of a page mapped (see map_received)."""
-    return map_received(connector, receive(connector, raws), {}, number)
-
-
 def _known(connector: Connector, record: Received) -> RawRecord:
     updated = connector.updated_at(record.raw)
     return RawRecord(
