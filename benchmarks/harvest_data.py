@@ -2,7 +2,7 @@
 
 Every record takes the shape of a recorded Crossref journal article (tests/fixtures, their
 reference lists left out: about 5 KB each) with its own DOI, title, authors, year, volume,
-pages and abstract. Titles come in families (a stem shared by up to eight articles, each with
+pages and abstract. Titles come in families (a beginning shared by eight articles, each with
 words of its own); a few first-author-and-year blocks are large (600 records, as "Wang 2019"
 is in a big store). A second source, "mirror", sends a quarter of the records again under
 the same DOI, its titles and abstracts written as another database would: duplicates.
@@ -76,8 +76,8 @@ def templates() -> list[dict[str, Any]]:
 
 def big_block(index: int, size: int) -> int | None:
     """The large author-year block record `index` of `size` is in, if any: one block of
-    BIG_BLOCK records per 25,000 (fewer members in a store under 12,000), spread evenly."""
-    blocks, members = max(1, size // 25_000), min(BIG_BLOCK, size // 20)
+    BIG_BLOCK records per 25,000 (fewer members in a store under 30,000), spread evenly."""
+    blocks, members = max(1, size // 25_000), min(BIG_BLOCK, size // 50)
     stride = max(1, size // (blocks * members))
     if index % stride or index // stride >= blocks * members:
         return None
@@ -100,7 +100,7 @@ def article(index: int, size: int, base: list[dict[str, Any]]) -> dict[str, Any]
     item.update(
         DOI=f"10.5555/bench.{index}",
         URL=f"https://doi.org/10.5555/bench.{index}",
-        title=[f"{stem}: the {own} study"],
+        title=[f"The {word(group).capitalize()} trial. {stem}: the {own} study"],
         author=[{"given": "A.", "family": family, "sequence": "first"}]
         + [{"given": "B.", "family": word(rnd.randrange(10**6)).capitalize()} for _ in range(3)],
         issued={"date-parts": [[year, 1 + rnd.randrange(12)]]},
