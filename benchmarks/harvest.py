@@ -83,7 +83,8 @@ class Run:
     dedup: Measured
     snapshot: Measured
     records: int
-    growth: int
+    growth: int  # of the store file, after the run (checkpointed)
+    harvest_growth: int  # of it, by the harvest
 
     @property
     def seconds(self) -> float:
@@ -112,6 +113,8 @@ def run(
         return sum(r.records for r in results)
 
     harvested = measure(harvest)
+    store.execute("CHECKPOINT")
+    harvest_growth = store_bytes(store.path) - before
     dedup, snapshot = SKIPPED, SKIPPED
     if publish:
         dedup = measure(lambda: update_clusters(store, run_id=run_id, now=now_utc()), FAILURES)
@@ -120,13 +123,14 @@ def run(
     bookkeeping.finish_run(store, run_id, "ok", now_utc())
     store.execute("CHECKPOINT")
     growth = store_bytes(store.path) - before
-    return Run(harvested, dedup, snapshot, harvested.result, growth)
+    return Run(harvested, dedup, snapshot, harvested.result, growth, harvest_growth)
 
 
 def report(label: str, outcome: Run) -> None:
     rate = outcome.records / outcome.harvest.seconds if outcome.harvest.seconds else 0.0
     print(f" {label}: {outcome.seconds:.2f} s, store {outcome.growth / 2**20:+,.1f} MB")
-    print(outcome.harvest.line("harvest", f"{outcome.records:,} records, {rate:,.0f}/s"))
+    grown = f"store {outcome.harvest_growth / 2**20:+,.1f} MB"
+    print(outcome.harvest.line("harvest", f"{outcome.records:,} records, {rate:,.0f}/s, {grown}"))
     print(outcome.dedup.line("deduplication", f"{outcome.dedup.result or 0:,} works placed"))
     print(outcome.snapshot.line("snapshot"))
 

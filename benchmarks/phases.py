@@ -7,7 +7,6 @@ set every 20 ms instead.
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import tempfile
 import threading
@@ -37,11 +36,13 @@ class Measured:
 SKIPPED = Measured(0.0, 0.0, 0, "skipped (an earlier phase failed)")
 
 
-def _status_kb(field: str) -> int:
-    for line in STATUS.read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
+def _status_kb(field: str, status: Path = STATUS) -> int:
+    """A memory figure (kB) of a process's status file; 0 once it is gone."""
+    try:
+        lines = status.read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(x.split()[1]) for x in lines if x.startswith(field + ":")), 0)
 
 
 def _reset_peak() -> bool:
@@ -95,9 +96,7 @@ def measure_child(command: Sequence[str], cwd: Path) -> Measured:
         child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
         status = Path(f"/proc/{child.pid}/status")
         while child.poll() is None:
-            with contextlib.suppress(OSError, ValueError):
-                line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM"))
-                peak_kb = max(peak_kb, int(line.split()[1]))
+            peak_kb = max(peak_kb, _status_kb("VmHWM", status))
             time.sleep(SAMPLE_SECONDS)
         if child.returncode:
             errors.seek(0)
