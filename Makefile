@@ -59,8 +59,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+## Every benchmark, figures printed; SIZES=50000,200000 sets the harvest benchmark's sizes.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(if $(SIZES),--sizes $(SIZES))
 
 ## Deduplication on the labelled sets in ../shared/data/dedup, beside the peers when installed.
 bench-dedup: $(STAMP)

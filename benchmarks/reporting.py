@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harvest_data import word
 from benchmarks.store_writes import PAGE, records
 from harvester.dedup import update_clusters
 from harvester.exports import FORMATS, load_snapshot_records
@@ -58,33 +59,25 @@ def export(store: Store, fmt: str, snapshot: int) -> int:
     return FORMATS[fmt](rows, io.StringIO())
 
 
-def _word(number: int) -> str:
-    """A made-up word per number ("bab", "bac", ...), so copies share no title or author."""
-    letters = "bcdfghjklmnpqrstvwxz"
-    out = ""
-    while True:
-        number, digit = divmod(number, len(letters))
-        out += letters[digit] + "a"
-        if not number:
-            return out
-
-
 def distinct(count: int) -> list[RawRecord]:
     """Recorded records multiplied into distinct articles: each copy gets its own DOI, title
-    word, first author, volume and pages, so deduplication keeps every one as its own cluster."""
+    words, authors, volume, pages (of varied length) and abstract, so deduplication keeps every
+    one as its own cluster."""
     out = []
     for i, r in enumerate(records(count)):
         if r.work is None:
             continue
         work = r.work
-        word = _word(i)
+        own = " ".join(word(i * 3 + k) for k in range(3)).capitalize()
+        first = 1 + (i * 7) % 5000
         work = dataclasses.replace(
             work,
             doi=f"{work.doi}/{i}",
-            title=f"{word.capitalize()} {work.title or ''}",
-            authors=(f"{word.capitalize()}, A", *work.authors[1:]),
+            title=f"{own}: {work.title or ''}",
+            authors=tuple(f"{word(i * 4 + k).capitalize()}, {'ABCD'[k]}" for k in range(4)),
             volume=str(i),
-            pages=f"{i}-{i + 9}",
+            pages=f"{first}-{first + 3 + i % 29}",
+            abstract=f"{own} ({i}). " + " ".join(word(i * 97 + k) for k in range(60)),
         )
         out.append(dataclasses.replace(r, work=work))
     return out

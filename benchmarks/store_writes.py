@@ -1,4 +1,4 @@
-"""How fast a harvested page goes into the store: bulk Arrow upserts vs row-by-row executemany.
+"""How fast a harvested page goes into the store: bulk Arrow writes vs row-by-row executemany.
 
 Maps the recorded Crossref pages once, multiplies them into N distinct records, and writes them
 in pages of 1,000 the way a run does, then the same rows with executemany as the peer.
@@ -76,7 +76,7 @@ def main(count: int = 20_000) -> None:
         slow = bench_executemany(rows[:5_000], Path(tmp))
     print("store writes (records/second, pages of 1,000)")
     print(
-        f"  bulk Arrow upsert, raw + works + review links : {count / bulk:>10,.0f}  "
+        f"  bulk Arrow writes, raw + works + review links : {count / bulk:>10,.0f}  "
         f"({count:,} records in {bulk:.2f} s)"
     )
     print(

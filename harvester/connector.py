@@ -36,6 +36,7 @@ from harvester.errors import (
     UnexpectedResponseError,
 )
 from harvester.http import Request, Response, parse_retry_after
+from harvester.json_depth import json_deeper
 from harvester.pagination import Page, Paginator, PagingState, SinglePage
 from harvester.query import Query, Translation
 from harvester.query.dialects import Dialect
@@ -271,8 +272,21 @@ class JsonConnector(Connector):
     total_at: ClassVar[tuple[str, ...] | None] = None
     # Some endpoints answer a single object (a work by id) instead of a list page.
     single_record_key: ClassVar[str | None] = None
+    # The last body parsed and its value, kept for one more ask (see load_json).
+    _last_parsed: tuple[bytes, Any] | None = None
 
     def load_json(self, body: bytes) -> Any:
+        """`body` parsed, once per response: the error check (`api_error`, run on every
+        response) and the page parser ask for the same bytes object, and the second is handed
+        the first's value instead of parsing the whole page again."""
+        last, self._last_parsed = self._last_parsed, None
+        if last is not None and last[0] is body:
+            return last[1]
+        data = self._parse_json(body)
+        self._last_parsed = (body, data)
+        return data
+
+    def _parse_json(self, body: bytes) -> Any:
         try:
             data = json.loads(body)
         except RecursionError:  # deeper than Python's own limit (about 1,000 levels)
@@ -281,7 +295,7 @@ class JsonConnector(Connector):
             snippet = " ".join(body[:200].decode("utf-8", "replace").split()) or "(empty body)"
             raise ProtocolError(f"response is not JSON: {snippet}", source=self.instance) from exc
         else:
-            too_deep = nested_deeper(data, MAX_JSON_DEPTH)
+            too_deep = json_deeper(body, MAX_JSON_DEPTH)
         if too_deep:
             raise ResponseTooLargeError(
                 f"response JSON is nested more than {MAX_JSON_DEPTH} levels deep",
@@ -330,15 +344,3 @@ def _kind(value: Any) -> str:
     if isinstance(value, Mapping):
         return "an object"
     return f"{type(value).__name__} {str(value)[:40]!r}"
-
-
-def nested_deeper(data: Any, limit: int) -> bool:
-    """Whether `data` (parsed JSON) nests lists and objects more than `limit` levels deep."""
-    stack = [(data, 1)] if isinstance(data, dict | list) else []
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False

@@ -3,15 +3,16 @@ be), and how far a page moves its source's watermark."""
 
 from __future__ import annotations
 
-import hashlib
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from harvester.connector import Connector
 from harvester.errors import ConnectorError, SkippableRecordError
+from harvester.store.known import Stored, payload_digest
 from harvester.store.records import RawRecord
 
 
@@ -40,11 +41,57 @@ def _short(filename: str) -> str:
     return "/".join(parts[-2:])
 
 
-def map_page(connector: Connector, raws: Sequence[Any], number: int) -> list[RawRecord]:
-    """Map a page; a page none of whose records maps fails the source instead of passing as
-    a page of unusable records."""
-    records = [_map(connector, raw) for raw in raws]
-    if records and all(r.work is None for r in records):
+@dataclass(frozen=True)
+class Received:
+    """One record of a page as sent, identified and serialized, before it is mapped."""
+
+    raw: Any
+    source_id: str
+    payload: str
+    error: str | None = None  # why it has no id of its own ("unidentified:<hash>")
+    mapping_error: bool = False
+    payload_sha: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "payload_sha", payload_digest(self.payload))
+
+
+def receive(connector: Connector, raws: Sequence[Any]) -> list[Received]:
+    """A page's records, each with its id and its payload (serialized once)."""
+    return [_identify(connector, raw) for raw in raws]
+
+
+def _identify(connector: Connector, raw: Any) -> Received:
+    payload = connector.payload(raw)
+    try:
+        return Received(raw, connector.source_id(raw), payload)
+    except SkippableRecordError as exc:
+        error, mapping_error = exc.detail, False
+    except Exception as exc:
+        error, mapping_error = f"no record id: {described(exc)}", True
+    digest = payload_digest(payload)[:16]
+    return Received(raw, f"unidentified:{digest}", payload, error, mapping_error)
+
+
+def map_received(
+    connector: Connector,
+    received: Sequence[Received],
+    known: Mapping[str, Stored],
+    number: int,
+    *,
+    remap: bool = False,
+) -> list[RawRecord]:
+    """A page's records mapped, except those the store holds unchanged and mapped (unless
+    `remap`: the local filter judges every record afresh). A page none of whose records maps
+    fails the source instead of passing as a page of unusable records."""
+    records = []
+    for record in received:
+        stored = known.get(record.source_id)
+        if not remap and stored and stored.mapped and stored.payload_sha == record.payload_sha:
+            records.append(_known(connector, record))
+        else:
+            records.append(_map(connector, record))
+    if records and all(r.work is None and not r.known for r in records):
         raise ConnectorError(
             f"no record of page {number} could be mapped ({len(records)} records; "
             f"the first: {records[0].error})"
@@ -52,32 +99,43 @@ def map_page(connector: Connector, raws: Sequence[Any], number: int) -> list[Raw
     return records
 
 
-def _map(connector: Connector, raw: Any) -> RawRecord:
+def _known(connector: Connector, record: Received) -> RawRecord:
+    updated = connector.updated_at(record.raw)
+    return RawRecord(
+        record.source_id,
+        record.payload,
+        None,
+        known=True,
+        updated=updated,
+        payload_sha=record.payload_sha,
+    )
+
+
+def _map(connector: Connector, record: Received) -> RawRecord:
     """Map one record; one that cannot be mapped is kept raw and counted, not fatal.
 
     A SkippableRecordError is the source's record being unusable (no identifier); anything else
     the mapping raises is counted apart as a mapping error: a connector bug, or a record shape
     the connector does not know.
     """
+    source_id, payload, sha = record.source_id, record.payload, record.payload_sha
+    if record.error is not None:
+        return RawRecord(
+            source_id,
+            payload,
+            None,
+            record.error,
+            mapping_error=record.mapping_error,
+            payload_sha=sha,
+        )
     try:
-        source_id = connector.source_id(raw)
+        return RawRecord(source_id, payload, connector.to_work(record.raw), payload_sha=sha)
     except SkippableRecordError as exc:
-        return _unidentified(connector, raw, exc.detail, mapping_error=False)
+        return RawRecord(source_id, payload, None, exc.detail, payload_sha=sha)
     except Exception as exc:
-        return _unidentified(connector, raw, f"no record id: {described(exc)}", mapping_error=True)
-    payload = connector.payload(raw)
-    try:
-        return RawRecord(source_id, payload, connector.to_work(raw))
-    except SkippableRecordError as exc:
-        return RawRecord(source_id, payload, None, exc.detail)
-    except Exception as exc:
-        return RawRecord(source_id, payload, None, described(exc), mapping_error=True)
-
-
-def _unidentified(connector: Connector, raw: Any, error: str, *, mapping_error: bool) -> RawRecord:
-    payload = connector.payload(raw)
-    digest = hashlib.sha256(payload.encode()).hexdigest()[:16]
-    return RawRecord(f"unidentified:{digest}", payload, None, error, mapping_error=mapping_error)
+        return RawRecord(
+            source_id, payload, None, described(exc), mapping_error=True, payload_sha=sha
+        )
 
 
 def page_watermark(
@@ -86,7 +144,7 @@ def page_watermark(
     """How far a page moves the watermark: only for sources sorted by update date."""
     if not connector.ordered_by_update or not records:
         return None
-    stamps = [w.updated for r in records if (w := r.work) is not None and w.updated]
+    stamps = [s for r in records if (s := r.work.updated if r.work else r.updated)]
     if not stamps:
         return None
     try:

@@ -22,12 +22,13 @@ import duckdb
 from harvester.connector import Connector
 from harvester.errors import DeadlineError, ProtocolError, UnexpectedResponseError
 from harvester.http import HttpClient, Request
-from harvester.page_records import map_page, page_watermark
+from harvester.page_records import Received, map_received, page_watermark, receive
 from harvester.pagination import Page
 from harvester.query import Query, Translation
 from harvester.review import Review, SourceConfig
 from harvester.store import Store
 from harvester.store import runs as bookkeeping
+from harvester.store.known import stored_records
 from harvester.store.records import PageCounts, RawRecord, write_page
 from harvester.work import Work
 
@@ -121,8 +122,7 @@ class SourceWalk:
         received, idle = 0, 0
         for number, (_, page) in enumerate(connector.pages(self.fetch, plan.first), 1):
             received += len(page.records)
-            records = self.kept(map_page(connector, page.records, number))
-            counts = self.store_page(page, records)
+            counts = self.store_page(page, self.capped(receive(connector, page.records)), number)
             self.page_done()
             if (
                 plan.source.max_records is not None
@@ -155,22 +155,29 @@ class SourceWalk:
         )
         return connector.parse_page(response.content)
 
-    def kept(self, records: list[RawRecord]) -> list[RawRecord]:
-        """The records of a page this run keeps: up to max_records, judged by the local filter."""
+    def capped(self, records: list[Received]) -> list[Received]:
+        """The records of a page this run keeps: up to max_records."""
         cap = self.plan.source.max_records
-        if cap is not None:
-            records = records[: max(0, cap - self.result.records)]
+        return records if cap is None else records[: max(0, cap - self.result.records)]
+
+    def kept(self, records: list[RawRecord]) -> list[RawRecord]:
+        """The records of a page, judged by the local filter."""
         keep = self.plan.keep
         if keep is None:
             return records
         return [r if r.work is None or keep(r.work) else replace(r, matched=False) for r in records]
 
-    def store_page(self, page: Page, records: list[RawRecord]) -> PageCounts:
-        """The page, its counts and the watermark it moves, in one transaction."""
+    def store_page(self, page: Page, received: list[Received], number: int) -> PageCounts:
+        """The page, its counts and the watermark it moves, in one transaction: what the store
+        holds of its records read first, and only the records it lacks or holds otherwise
+        mapped and written."""
         plan, result = self.plan, self.result
         if page.total is not None:
             result.total_hits = page.total
         with self.store.transaction() as con:
+            known = stored_records(con, plan.name, self.review.id, [r.source_id for r in received])
+            remap = plan.keep is not None
+            records = self.kept(map_received(plan.connector, received, known, number, remap=remap))
             counts = write_page(
                 con,
                 run_id=self.run_id,
@@ -179,6 +186,7 @@ class SourceWalk:
                 connector=plan.source.connector,
                 records=records,
                 now=self.clock(),
+                known=known,
             )
             result.requests = self.http.requests_sent - self.requests_before
             errors = sum(1 for r in records if r.mapping_error)

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
+import pytest
+
+from connectors.crossref import Crossref
 from connectors.europepmc import EuropePMC
+from harvester.errors import FatalAPIError
+from harvester.http import Response
+from harvester.page_records import map_received, receive
 from harvester.query import Query
+from harvester.store.known import Stored
+from harvester.work import Work
+
+FIXTURES = Path(__file__).parent / "fixtures" / "api"
 
 
 def test_an_or_query_is_grouped_before_the_since_clause_is_anded() -> None:
@@ -20,3 +32,57 @@ def test_a_phrase_containing_or_is_not_mistaken_for_an_operator() -> None:
     assert request.params["query"] == (
         'TITLE_ABS:"cats OR dogs" AND FIRST_IDATE:[2026-01-05 TO 3000-12-31]'
     )
+
+
+class CountingCrossref(Crossref):
+    """Crossref, counting how often a whole body is parsed."""
+
+    parses = 0
+
+    def _parse_json(self, body: bytes) -> Any:
+        self.parses += 1
+        return super()._parse_json(body)
+
+
+def test_a_response_is_parsed_once_by_the_error_check_and_the_parser() -> None:
+    body = (FIXTURES / "crossref" / "works-query-widget-cursor-star-page1.json").read_bytes()
+    connector = CountingCrossref()
+    connector.check(Response(200, body, {}, "https://api.crossref.org/works"))
+    page = connector.parse_page(body)
+    assert (connector.parses, len(page.records)) == (1, 20)
+    # The next response (even with the same text) is parsed afresh.
+    connector.parse_page(bytes(bytearray(body)))
+    assert connector.parses == 2
+
+
+def test_an_error_document_is_still_told_from_a_page() -> None:
+    body = b'{"status": "failed", "message": [{"message": "Bad filter"}]}'
+    with pytest.raises(FatalAPIError, match="Bad filter"):
+        CountingCrossref().check(Response(200, body, {}, "https://api.crossref.org/works"))
+
+
+class CountingMapper(Crossref):
+    """Crossref, counting the records it maps."""
+
+    mapped = 0
+
+    def to_work(self, raw: Any) -> Work:
+        self.mapped += 1
+        return super().to_work(raw)
+
+
+def test_only_records_the_store_lacks_or_holds_otherwise_are_mapped() -> None:
+    connector = CountingMapper()
+    body = (FIXTURES / "crossref" / "works-query-widget-cursor-star-page1.json").read_bytes()
+    received = receive(connector, connector.parse_page(body).records)
+    first, second = received[0], received[1]
+    known = {
+        first.source_id: Stored(first.payload_sha, mapped=True, last_run=1, linked=True),
+        second.source_id: Stored("another payload", mapped=True, last_run=1, linked=True),
+    }
+    records = map_received(connector, received, known, 1)
+    assert connector.mapped == len(received) - 1
+    assert (records[0].known, records[0].work, records[1].known) == (True, None, False)
+    assert records[0].updated == connector.updated_at(first.raw)
+    map_received(connector, received, known, 1, remap=True)  # the local filter judges all
+    assert connector.mapped == 2 * len(received) - 1

@@ -84,6 +84,19 @@ def test_second_run_asks_only_since_the_watermark_and_stores_nothing_twice(
     assert second.snapshot is not None and second.snapshot.new_clusters == 0
 
 
+def test_records_sent_again_unchanged_leave_their_works_and_keys_alone(
+    store: Store, server: ReplayServer, tmp_path: Path
+) -> None:
+    review = write_review(tmp_path / "r.toml", server.url)
+    run(store, review)
+    works = "SELECT work_id, mapped_at FROM works ORDER BY 1"
+    keys = "SELECT work_id, keyed_at FROM dedup_keys ORDER BY 1"
+    before = (store.rows(works), store.rows(keys))
+    second = run(store, review)
+    assert sum(s.unchanged for s in second.sources) == 98
+    assert (store.rows(works), store.rows(keys)) == before
+
+
 def test_full_ignores_the_watermark(store: Store, server: ReplayServer, tmp_path: Path) -> None:
     review = write_review(tmp_path / "r.toml", server.url)
     run(store, review)

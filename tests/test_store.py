@@ -148,3 +148,41 @@ def test_not_a_store(tmp_path: Path) -> None:
 def test_read_only_needs_an_existing_store(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store at"):
         open_store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_a_record_received_again_unchanged_costs_no_write_of_its_work(store: Store) -> None:
+    write(store, page("a", "b"))
+    later = NOW.replace(hour=13)
+    with store.transaction() as con:
+        again = write_page(
+            con,
+            run_id=2,
+            review_id="r",
+            source="crossref",
+            connector="crossref",
+            records=page("a", "B changed"),
+            now=later,
+        )
+    assert (again.new, again.changed, again.unchanged) == (0, 1, 1)
+    # Only the changed work is mapped again (and so keyed again by deduplication).
+    assert store.rows("SELECT source_id, mapped_at FROM works ORDER BY 1") == [
+        ("10.1000/0", NOW),
+        ("10.1000/1", later),
+    ]
+    assert store.rows("SELECT last_run FROM raw_records ORDER BY source_id") == [(2,), (2,)]
+
+
+def test_an_unchanged_record_is_linked_to_another_review_that_finds_it(store: Store) -> None:
+    write(store, page("a"))
+    with store.transaction() as con:
+        counts = write_page(
+            con,
+            run_id=2,
+            review_id="other",
+            source="crossref",
+            connector="crossref",
+            records=[replace(page("a")[0], work=None, known=True)],
+            now=NOW,
+        )
+    assert (counts.new, counts.unchanged, counts.skipped) == (0, 1, 0)
+    assert store.rows("SELECT review_id FROM review_records ORDER BY 1") == [("other",), ("r",)]

@@ -1,0 +1,158 @@
+"""Generated Crossref pages for the harvest benchmark, written once to a folder.
+
+Every record takes the shape of a recorded Crossref journal article (tests/fixtures, their
+reference lists left out: about 5 KB each) with its own DOI, title, authors, year, volume,
+pages and abstract. Titles come in families (a beginning shared by eight articles, each with
+words of its own); a few first-author-and-year blocks are large (600 records, as "Wang 2019"
+is in a big store). A second source, "mirror", sends a quarter of the records again under
+the same DOI, its titles and abstracts written as another database would: duplicates.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from benchmarks.store_writes import FIXTURES
+
+PAGE = 1000
+BIG_BLOCK = 600  # records in each large first-author-and-year block
+FAMILY = 8  # articles sharing a title stem
+DUPLICATES = 0.25  # of all records, sent again by the mirror source
+_LETTERS = "bcdfghjklmnpqrstvwxz"
+_TOPICS = (
+    "soil carbon",
+    "coral reefs",
+    "pollinators",
+    "river flow",
+    "urban heat",
+    "forest fire",
+    "wetland birds",
+    "grazing",
+    "drought",
+    "invasive plants",
+    "seed banks",
+    "fisheries",
+    "bats",
+    "alpine lakes",
+    "mangroves",
+)
+_BIG = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao")
+INDEXED = datetime(2026, 1, 1)  # the first record's index date; each next one a second later
+_STEMS = (
+    "Effects of {} on {}",
+    "Long-term trends in {} and {}",
+    "A field experiment on {} under {}",
+    "Modelling {} with {}",
+    "Why {} matters for {}",
+)
+
+
+def word(number: int) -> str:
+    """A made-up word per number ("ba", "ca", ... "baca"): distinct numbers, distinct words."""
+    out = ""
+    while True:
+        number, digit = divmod(number, len(_LETTERS))
+        out += _LETTERS[digit] + "a"
+        if not number:
+            return out
+
+
+def templates() -> list[dict[str, Any]]:
+    """Recorded Crossref journal articles, without their reference lists."""
+    body = json.loads((FIXTURES / "works-query-ecology-query-author.json").read_bytes())
+    return [
+        {k: v for k, v in item.items() if k != "reference"}
+        for item in body["message"]["items"]
+        if item.get("author") and item.get("abstract")
+    ]
+
+
+def big_block(index: int, size: int) -> int | None:
+    """The large author-year block record `index` of `size` is in, if any: one block of
+    BIG_BLOCK records per 25,000 (fewer members in a store under 30,000), spread evenly."""
+    blocks, members = max(1, size // 25_000), min(BIG_BLOCK, size // 50)
+    stride = max(1, size // (blocks * members))
+    if index % stride or index // stride >= blocks * members:
+        return None
+    return (index // stride) % blocks
+
+
+def article(index: int, size: int, base: list[dict[str, Any]]) -> dict[str, Any]:
+    """Record `index` of `size`: distinct in every field deduplication compares."""
+    rnd = random.Random(index)
+    item = copy.deepcopy(base[index % len(base)])
+    block = big_block(index, size)
+    family = word(rnd.randrange(3000)).capitalize() + "son" if block is None else _BIG[block % 8]
+    year = 1990 + rnd.randrange(35) if block is None else 2019
+    group = index // FAMILY
+    stem = _STEMS[group % len(_STEMS)].format(
+        _TOPICS[group % len(_TOPICS)], _TOPICS[(group // 7) % len(_TOPICS)]
+    )
+    own = " ".join(word(index * 3 + k) for k in range(3))
+    start = 1 + rnd.randrange(4000)
+    item.update(
+        DOI=f"10.5555/bench.{index}",
+        URL=f"https://doi.org/10.5555/bench.{index}",
+        title=[f"The {word(group).capitalize()} trial. {stem}: the {own} study"],
+        author=[{"given": "A.", "family": family, "sequence": "first"}]
+        + [{"given": "B.", "family": word(rnd.randrange(10**6)).capitalize()} for _ in range(3)],
+        issued={"date-parts": [[year, 1 + rnd.randrange(12)]]},
+        volume=str(1 + rnd.randrange(80)),
+        issue=str(1 + rnd.randrange(12)),
+        page=f"{start}-{start + 5 + rnd.randrange(20)}",
+        abstract=f"<jats:p>We studied {own} ({index}). "
+        + " ".join(word(rnd.randrange(10**5)) for _ in range(120))
+        + "</jats:p>",
+        indexed={"date-time": (INDEXED + timedelta(seconds=index)).isoformat() + "Z"},
+    )
+    return item
+
+
+def mirrored(item: dict[str, Any]) -> dict[str, Any]:
+    """The same article as another database sends it: title in capitals, no abstract."""
+    copied = dict(item)
+    copied["title"] = [item["title"][0].upper()]
+    copied.pop("abstract", None)
+    return copied
+
+
+@dataclass(frozen=True)
+class PageSet:
+    """A folder of pages one source walks: 0.json, 1.json, ... and an empty last page."""
+
+    folder: Path
+    records: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.records // PAGE)
+
+
+def write_pages(folder: Path, items: Iterator[dict[str, Any]], total: int) -> PageSet:
+    """Crossref pages of PAGE records each, every one pointing at the next by its cursor."""
+    folder.mkdir(parents=True, exist_ok=True)
+    number, batch, count = 0, [], 0
+    for item in items:
+        batch.append(item)
+        count += 1
+        if len(batch) == PAGE:
+            _write(folder, number, batch, total)
+            number, batch = number + 1, []
+    if batch:
+        _write(folder, number, batch, total)
+        number += 1
+    _write(folder, number, [], total)
+    return PageSet(folder, count)
+
+
+def _write(folder: Path, number: int, items: list[dict[str, Any]], total: int) -> None:
+    message = {"total-results": total, "items": items, "next-cursor": f"p{number + 1}"}
+    body = {"status": "ok", "message-type": "work-list", "message": message}
+    (folder / f"{number}.json").write_text(json.dumps(body), encoding="utf-8")

@@ -1,0 +1,51 @@
+"""What the store already holds of a page's records, read in one query before the page is
+written: a record whose payload hash is unchanged costs only this read (and the mark that it
+was received again), never a re-mapping, a rewrite of its work or a new deduplication."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+
+def payload_digest(payload: str) -> str:
+    """The hash a raw record's payload is compared by (raw_records.payload_sha)."""
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One record as the store holds it."""
+
+    payload_sha: str
+    mapped: bool
+    last_run: int
+    linked: bool | None  # its review link's `matched`, None when not linked to the review
+
+
+def stored_records(
+    con: duckdb.DuckDBPyConnection, source: str, review_id: str, source_ids: Sequence[str]
+) -> dict[str, Stored]:
+    """The stored state of those of `source_ids` the store holds, by source id."""
+    if not source_ids:
+        return {}
+    con.register("page_ids", pa.table({"source_id": pa.array(source_ids, pa.string())}))
+    try:
+        rows = con.execute(
+            """SELECT r.source_id, r.payload_sha, r.mapped, r.last_run, l.matched
+               FROM (SELECT source_id, payload_sha, mapped, last_run FROM raw_records
+                     WHERE source = $source
+                       AND source_id IN (SELECT source_id FROM page_ids)) r
+               LEFT JOIN (SELECT work_id, matched FROM review_records
+                          WHERE review_id = $review
+                            AND work_id IN (SELECT $source || ':' || source_id FROM page_ids)) l
+                 ON l.work_id = $source || ':' || r.source_id""",
+            {"source": source, "review": review_id},
+        ).fetchall()
+    finally:
+        con.unregister("page_ids")
+    return {row[0]: Stored(row[1], bool(row[2]), int(row[3]), row[4]) for row in rows}

@@ -1,0 +1,147 @@
+"""A page's works as `works` rows, and their links to a review: the table-level writes
+(Arrow tables, one statement each) that harvester/store/records.py puts a page through."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from harvester.normalize import family_name, first_page, title_key
+from harvester.work import Work
+
+_LIST = pa.list_(pa.string())
+_TEXTS = pa.list_(pa.struct([("text", pa.string()), ("language", pa.string())]))
+WORK_SCHEMA = pa.schema(
+    [
+        ("work_id", pa.string()),
+        ("source", pa.string()),
+        ("source_id", pa.string()),
+        ("doi", pa.string()),
+        ("title", pa.string()),
+        ("authors", _LIST),
+        ("year", pa.int32()),
+        ("venue", pa.string()),
+        ("abstract", pa.string()),
+        ("type", pa.string()),
+        ("language", pa.string()),
+        ("url", pa.string()),
+        ("volume", pa.string()),
+        ("issue", pa.string()),
+        ("pages", pa.string()),
+        ("issn", _LIST),
+        ("keywords", _LIST),
+        ("other_titles", _LIST),
+        ("published", pa.string()),
+        ("updated", pa.string()),
+        ("retracted", pa.bool_()),
+        ("deleted", pa.bool_()),
+        ("ids", pa.string()),
+        ("title_key", pa.string()),
+        ("first_author", pa.string()),
+        ("first_page", pa.string()),
+        ("pmid", pa.string()),
+        ("arxiv", pa.string()),
+        ("retracts", _LIST),
+        ("titles", _TEXTS),
+        ("abstracts", _TEXTS),
+    ]
+)
+WORK_COLUMNS = [f.name for f in WORK_SCHEMA]
+
+
+def work_row(work: Work) -> dict[str, Any]:
+    """A Work as a `works` row, with the matching keys deduplication uses."""
+    row = work.to_dict()
+    row["work_id"] = work.key
+    row["ids"] = json.dumps(dict(work.ids), sort_keys=True)
+    row["title_key"] = title_key(work.title) or None
+    row["first_author"] = family_name(work.authors[0]) if work.authors else None
+    row["first_page"] = first_page(work.pages)
+    row["pmid"] = work.ids.get("pmid")
+    row["arxiv"] = work.ids.get("arxiv")
+    return {name: row.get(name) for name in WORK_COLUMNS}
+
+
+_DERIVED: dict[str, Callable[[Work], Any]] = {
+    "work_id": lambda w: w.key,
+    "ids": lambda w: json.dumps(dict(w.ids), sort_keys=True),
+    "title_key": lambda w: title_key(w.title) or None,
+    "first_author": lambda w: family_name(w.authors[0]) if w.authors else None,
+    "first_page": lambda w: first_page(w.pages),
+    "pmid": lambda w: w.ids.get("pmid"),
+    "arxiv": lambda w: w.ids.get("arxiv"),
+    "titles": lambda w: [t.to_dict() for t in w.titles],
+    "abstracts": lambda w: [t.to_dict() for t in w.abstracts],
+}
+
+
+def works_table(works: Sequence[Work]) -> pa.Table:
+    """Works as `works` rows (what work_row gives), built column by column."""
+    columns = [
+        pa.array([derive(w) for w in works], WORK_SCHEMA.field(name).type)
+        if (derive := _DERIVED.get(name))
+        else pa.array([getattr(w, name) for w in works], WORK_SCHEMA.field(name).type)
+        for name in WORK_COLUMNS
+    ]
+    return pa.Table.from_arrays(columns, schema=WORK_SCHEMA)
+
+
+def insert_works(con: duckdb.DuckDBPyConnection, works: Sequence[Work], now: datetime) -> None:
+    """Works new to the store, in one plain insert."""
+    if not works:
+        return
+    con.register("page_works", works_table(works))
+    try:
+        con.execute(
+            f"INSERT INTO works ({', '.join(WORK_COLUMNS)}, mapped_at) SELECT *, ? FROM page_works",
+            [now],
+        )
+    finally:
+        con.unregister("page_works")
+
+
+def upsert_works(con: duckdb.DuckDBPyConnection, works: Sequence[Work], now: datetime) -> None:
+    if not works:
+        return
+    con.register("page_works", works_table(works))
+    try:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in WORK_COLUMNS if c != "work_id")
+        con.execute(
+            f"""INSERT INTO works ({", ".join(WORK_COLUMNS)}, mapped_at)
+                SELECT *, ? FROM page_works
+                ON CONFLICT (work_id) DO UPDATE SET {updates}, mapped_at = excluded.mapped_at""",
+            [now],
+        )
+    finally:
+        con.unregister("page_works")
+
+
+def link_review(
+    con: duckdb.DuckDBPyConnection,
+    review_id: str,
+    source: str,
+    work_ids: list[str],
+    run_id: int,
+    matched: Sequence[bool] | None = None,
+) -> None:
+    """Link works to the review; `matched` is the local filter's latest verdict per work."""
+    flags = list(matched) if matched is not None else [True] * len(work_ids)
+    table = pa.table(
+        {"work_id": pa.array(work_ids, pa.string()), "matched": pa.array(flags, pa.bool_())}
+    )
+    con.register("page_links", table)
+    try:
+        con.execute(
+            """INSERT INTO review_records (review_id, work_id, source, matched, first_run, last_run)
+               SELECT ?, work_id, ?, matched, ?, ? FROM page_links
+               ON CONFLICT (review_id, work_id) DO UPDATE SET
+                 last_run = excluded.last_run, matched = excluded.matched""",
+            [review_id, source, run_id, run_id],
+        )
+    finally:
+        con.unregister("page_links")
