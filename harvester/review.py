@@ -86,6 +86,7 @@ class SourceConfig:
     settings: Mapping[str, Any] = field(default_factory=dict)
     local_filter: bool = True
     files: FileSpec | None = None  # a `connector = "files"` source: its exports
+    group: str | None = None  # the `[[source_groups]]` this source is a member of
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,12 @@ def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
 def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
     problems = _Problems(file, text)
     for key in data:
-        if key not in {"review", "query", "sources", "notify"}:
-            problems.add(key, "unknown section; expected [review], [query], [[sources]], [notify]")
+        if key not in {"review", "query", "sources", "source_groups", "notify"}:
+            problems.add(
+                key,
+                "unknown section; expected [review], [query], [[sources]], "
+                "[[source_groups]], [notify]",
+            )
     meta = _table(data, "review", problems)
     query_table = _table(data, "query", problems)
     for key in meta.keys() - REVIEW_KEYS:
@@ -219,7 +224,9 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
             "review.screening_language", 'must be a language code such as "en" or "id"', "review"
         )
     query = _query(query_table, problems)
-    sources = _sources(data.get("sources"), problems, query)
+    groups = data.get("source_groups")
+    sources = _sources(data.get("sources"), problems, query, required=not groups)
+    sources += _groups(groups, problems, file.parent, {s.name for s in sources})
     notify, notify_problems = parse_notify(data.get("notify"))
     for key, message in notify_problems:
         problems.add(key, message, "notify")
@@ -326,9 +333,14 @@ def _check_translation(
             problems.add(key, problem, "sources", index)
 
 
-def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig]:
+def _sources(
+    value: Any, problems: _Problems, query: Query, *, required: bool = True
+) -> list[SourceConfig]:
     if not value:
-        problems.add("sources", "at least one [[sources]] table is required")
+        if required:
+            problems.add(
+                "sources", "at least one [[sources]] or [[source_groups]] table is required"
+            )
         return []
     if not isinstance(value, list):
         problems.add("sources", "must be an array of tables ([[sources]])")
@@ -417,6 +429,52 @@ def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig
                 local_filter=use_filter is not False,
             )
         )
+    return out
+
+
+def _groups(
+    value: Any, problems: _Problems, review_dir: Path, taken: set[str]
+) -> list[SourceConfig]:
+    """The members of every `[[source_groups]]` table, as OAI-PMH sources (harvester.groups)."""
+    from harvester.groups import group_sources
+
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.add("source_groups", "must be an array of tables ([[source_groups]])")
+        return []
+    out: list[SourceConfig] = []
+    for index, table in enumerate(value):
+
+        def bad(key: str, message: str, at: int = index) -> None:
+            problems.add(f"source_groups[{at + 1}].{key}", message, "source_groups", at)
+
+        if not isinstance(table, dict):
+            bad("registry", "must be a table")
+            continue
+        for member in group_sources(table, review_dir, bad):
+            if member.name in taken:
+                bad("name", f"{member.name!r} is also the name of another source")
+                continue
+            taken.add(member.name)
+            settings = dict(member.settings)
+            if member.entry.set:
+                settings["set"] = member.entry.set
+            for key, message in connector_class("oai_pmh").setting_problems(settings).items():
+                bad(key, f"{member.name}: {message}")
+            out.append(
+                SourceConfig(
+                    name=member.name,
+                    connector="oai_pmh",
+                    base_url=member.entry.base_url,
+                    max_records=member.max_records,
+                    rate_limit=member.rate_limit,
+                    max_minutes=member.max_minutes,
+                    settings=settings,
+                    local_filter=member.local_filter,
+                    group=member.group,
+                )
+            )
     return out
 
 
