@@ -40,6 +40,7 @@ from harvester.errors import ConfigError, UnknownSourceError
 from harvester.filesources.config import FILES_CONNECTOR, FileSpec, file_spec
 from harvester.languages import language_code
 from harvester.notify.config import NotifyConfig, parse_notify
+from harvester.pool import PoolLimits
 from harvester.query import Query
 from harvester.query.location import value_positions
 from harvester.query.parser import QuerySyntaxError, parse
@@ -70,6 +71,10 @@ REVIEW_KEYS = {
     "screening_language",
 }
 QUERY_KEYS = {"text", "years", "year_from", "year_to"}
+HARVEST_KEYS = {
+    "concurrency": "sources harvested at once (default 32; 1: one after another)",
+    "per_host": "sources harvested at once on one host (default 1)",
+}
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -103,6 +108,7 @@ class Review:
     # record's own order.
     screening_language: str | None = None
     notify: NotifyConfig | None = None
+    pool: PoolLimits = field(default_factory=PoolLimits)  # [harvest]: how many sources run at once
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -185,11 +191,11 @@ def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
 def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
     problems = _Problems(file, text)
     for key in data:
-        if key not in {"review", "query", "sources", "source_groups", "notify"}:
+        if key not in {"review", "query", "sources", "source_groups", "harvest", "notify"}:
             problems.add(
                 key,
                 "unknown section; expected [review], [query], [[sources]], "
-                "[[source_groups]], [notify]",
+                "[[source_groups]], [harvest], [notify]",
             )
     meta = _table(data, "review", problems)
     query_table = _table(data, "query", problems)
@@ -227,6 +233,7 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
     groups = data.get("source_groups")
     sources = _sources(data.get("sources"), problems, query, required=not groups)
     sources += _groups(groups, problems, file.parent, {s.name for s in sources})
+    pool = _pool(_table(data, "harvest", problems), problems)
     notify, notify_problems = parse_notify(data.get("notify"))
     for key, message in notify_problems:
         problems.add(key, message, "notify")
@@ -242,7 +249,22 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
         overlap_days=int(overlap),
         screening_language=language_code(screening) if isinstance(screening, str) else None,
         notify=notify,
+        pool=pool,
     )
+
+
+def _pool(table: Mapping[str, Any], problems: _Problems) -> PoolLimits:
+    for key in sorted(table.keys() - HARVEST_KEYS.keys()):
+        problems.add(f"harvest.{key}", f"unknown key; known: {', '.join(HARVEST_KEYS)}", "harvest")
+    default = PoolLimits()
+    values = {}
+    for key in HARVEST_KEYS:
+        value = table.get(key, getattr(default, key))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1024:
+            problems.add(f"harvest.{key}", "must be a whole number from 1 to 1024", "harvest")
+            value = getattr(default, key)
+        values[key] = value
+    return PoolLimits(**values)
 
 
 def _table(data: Mapping[str, Any], name: str, problems: _Problems) -> Mapping[str, Any]:

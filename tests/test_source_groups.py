@@ -94,3 +94,45 @@ def test_cli_reports_a_bad_registry_in_one_line_and_exits_non_zero(tmp_path: Pat
     assert done.returncode != 0
     assert "journal[1].issn: not an ISSN" in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_group_is_harvested_and_reported_under_its_name(tmp_path: Path) -> None:
+    from harvester.service import status
+    from harvester.store import open_store
+    from harvester.testing.oai_farm import Endpoint, OaiFarm
+
+    endpoints = [
+        Endpoint("jkap", host=1, pages=2, per_page=3),
+        Endpoint("jbp", host=2, pages=1, per_page=3),
+        Endpoint("down", host=3, fault="maintenance"),
+    ]
+    with OaiFarm(endpoints) as farm:
+        registry = "\n".join(
+            f'[[journal]]\nname = "{e.name}"\ntitle = "J {e.name}"\nbase_url = "{farm.url(e)}"\n'
+            for e in endpoints
+        )
+        review = review_with(
+            tmp_path,
+            'registry = "journals.toml"\nname = "pa"\nrate_limit = 1000\nlocal_filter = false\n',
+            registry,
+        )
+        db = tmp_path / "s.duckdb"
+        done = run_cli("run", review, "--db", db)
+    assert "group pa" in done.stdout, done.stdout + done.stderr
+    assert "2 sources harvested" not in done.stdout
+    rows = [line for line in done.stdout.splitlines() if "jkap" in line or "group pa" in line]
+    assert rows[0].lstrip("│ ").startswith("group pa")  # the group's line first, then members
+    assert "1 not harvested" in done.stdout
+    log = tmp_path / "log.md"
+    assert run_cli("searchlog", review, "--db", db, "--out", log).returncode == 0
+    assert "| **group pa** | | 2 of 3 sources harvested |" in log.read_text(encoding="utf-8")
+    loaded = load_review(review)
+    with open_store(db, read_only=True) as store:
+        health = status.source_health(
+            store, "r", [s.name for s in loaded.sources], {s.name: s.group for s in loaded.sources}
+        )
+    assert [(h.source, h.group, h.failures_in_a_row) for h in health] == [
+        ("pa.jkap", "pa", 0),
+        ("pa.jbp", "pa", 0),
+        ("pa.down", "pa", 1),
+    ]
