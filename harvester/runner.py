@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from harvester import health
 from harvester.dedup import update_clusters
 from harvester.errors import StoreError
 from harvester.harvest import RunObserver, Silent, build_connector, harvest_source, query_hash
@@ -109,7 +110,13 @@ def run_review(
         url = source.base_url or (
             None if source.files else connector_class(source.connector).base_url
         )
-        return Job(source.name, host_of(url, f"local:{source.name}"), harvest)
+
+        def guarded() -> SourceResult:
+            return health.guarded(
+                store, client, source, harvest, run_id=run_id, until=started, now=clock
+            )
+
+        return Job(source.name, host_of(url, f"local:{source.name}"), guarded)
 
     try:
         result.sources = run_jobs(

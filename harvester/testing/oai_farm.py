@@ -36,6 +36,7 @@ class Endpoint:
     delay: float = 0.0  # seconds before each answer
     fault: str | None = None  # http500 | maintenance | timeout | malformed
     hang: float = 10.0  # how long a "timeout" endpoint takes
+    moved_to: str | None = None  # answer 301 to this endpoint (on the same host) instead
 
     @property
     def records(self) -> int:
@@ -104,11 +105,13 @@ class OaiFarm:
             server.server_close()
 
     def answer(self, host: int, path: str, query: str) -> tuple[int, str, str, float]:
-        """(status, content type, body, delay) for one request."""
+        """(status, content type, body, delay) for one request (a 301's body: its Location)."""
         name = path.strip("/").split("/")[0]
         endpoint = self.endpoints.get((host, name))
         if endpoint is None:
             return 404, "text/plain", "no such endpoint", 0.0
+        if endpoint.moved_to:
+            return 301, "text/plain", f"/{endpoint.moved_to}/oai?{query}", endpoint.delay
         params = dict(parse_qsl(query))
         token = params.get("resumptionToken", f"{name}.1")
         page = int(token.rsplit(".", 1)[1])
@@ -146,6 +149,8 @@ class OaiFarm:
                     time.sleep(delay)
                     data = body.encode()
                     self.send_response(status)
+                    if status == 301:
+                        self.send_header("Location", body)
                     self.send_header("Content-Type", kind)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
