@@ -7,7 +7,7 @@ DB     ?= data/harvester.duckdb
 REVIEW ?= config/reviews/egov-oss.toml
 DEMO_PORT ?= 8765
 
-.PHONY: run demo demo-update serve-demo test lint bench bench-dedup bench-env chaos venv clean
+.PHONY: run demo demo-update serve-demo test lint bench bench-oai bench-dedup bench-env chaos venv clean
 
 $(STAMP):
 	rm -f $(VENV)/.installed-*
@@ -55,6 +55,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+## 500 generated OJS-like OAI endpoints on loopback (slow, a few failing), one review harvested
+## with concurrency 1 and with the pool: wall time, records/s, requests, peak memory, checks.
+bench-oai: $(STAMP)
+	$(BIN)/python -m benchmarks.oai_pool $(if $(ENDPOINTS),--endpoints $(ENDPOINTS))
 
 ## Deduplication on the labelled sets in ../shared/data/dedup, beside the peers when installed.
 bench-dedup: $(STAMP)

@@ -13,6 +13,7 @@ in flight at once (or 30 s pass), which proves requests overlap without timing a
 from __future__ import annotations
 
 import json
+import random
 import sys
 import threading
 import time
@@ -43,21 +44,111 @@ class Endpoint:
         return 0 if self.fault else self.pages * self.per_page
 
 
+# Words for generated titles and names: every record its own title and authors, as in a real
+# journal (records that all look alike would make deduplication compare everything with all).
+WORDS = [
+    "tata",
+    "kelola",
+    "pemerintahan",
+    "daerah",
+    "pelayanan",
+    "publik",
+    "kebijakan",
+    "desa",
+    "otonomi",
+    "birokrasi",
+    "reformasi",
+    "inovasi",
+    "digital",
+    "transparansi",
+    "akuntabilitas",
+    "partisipasi",
+    "masyarakat",
+    "anggaran",
+    "kinerja",
+    "aparatur",
+    "sipil",
+    "negara",
+    "perizinan",
+    "terpadu",
+    "satu",
+    "pintu",
+    "kolaborasi",
+    "implementasi",
+    "evaluasi",
+    "program",
+    "sosial",
+    "kesehatan",
+    "pendidikan",
+    "lingkungan",
+    "bencana",
+    "kota",
+    "kabupaten",
+    "provinsi",
+    "studi",
+    "kasus",
+    "analisis",
+    "peran",
+    "efektivitas",
+    "kualitas",
+    "strategi",
+    "pengembangan",
+    "pemberdayaan",
+    "ekonomi",
+    "pariwisata",
+    "transportasi",
+]
+SYLLABLES = [
+    "ba",
+    "ri",
+    "to",
+    "la",
+    "ma",
+    "su",
+    "ka",
+    "ne",
+    "di",
+    "wa",
+    "ra",
+    "pu",
+    "sa",
+    "go",
+    "te",
+    "lo",
+    "mi",
+    "ya",
+    "ha",
+    "ju",
+]
+
+
+def _name(rng: random.Random) -> str:
+    """A made-up Indonesian-sounding word (a surname, a place), one of about 190,000."""
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(3, 5))).capitalize()
+
+
+def _title(rng: random.Random) -> str:
+    words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 9)))
+    return f"{words.capitalize()} di Kabupaten {_name(rng)}"
+
+
 def page_xml(endpoint: Endpoint, page: int) -> str:
     """Page `page` (1-based) of an endpoint's ListRecords, OJS-like oai_dc records."""
     records = []
     for n in range((page - 1) * endpoint.per_page, page * endpoint.per_page):
         ident = f"{endpoint.name}-{n}"
+        rng = random.Random(ident)
+        authors = "".join(
+            f"<dc:creator>{_name(rng)}, {_name(rng)}</dc:creator>" for _ in range(rng.randint(1, 3))
+        )
         records.append(
             f"<record><header><identifier>oai:farm.example:{ident}</identifier>"
             f"<datestamp>2024-0{1 + n % 9}-1{n % 10}T00:00:00Z</datestamp>"
             f"<setSpec>{endpoint.name}:ART</setSpec></header><metadata>"
             '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            f'<dc:title xml:lang="id-ID">Tata kelola pemerintahan daerah {ident}</dc:title>'
-            f'<dc:title xml:lang="en-US">Local government governance {ident}</dc:title>'
-            f"<dc:creator>Penulis, Satu {n}</dc:creator><dc:creator>Writer, Dua</dc:creator>"
-            f"<dc:date>20{10 + n % 15}-06-01</dc:date>"
+            f'<dc:title xml:lang="id-ID">{_title(rng)}</dc:title>'
+            f"{authors}<dc:date>{rng.randint(2005, 2025)}-06-01</dc:date>"
             f"<dc:identifier>https://farm.example/{ident}</dc:identifier>"
             f"<dc:identifier>10.99999/{ident}</dc:identifier>"
             f"<dc:source>Jurnal {endpoint.name}; Vol 3 No 2 (2021); 1-{10 + n % 90}</dc:source>"
@@ -132,6 +223,9 @@ class OaiFarm:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes: with Nagle's algorithm the second waits
+            # for the client's delayed ACK (40 ms), a delay no real server adds.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
