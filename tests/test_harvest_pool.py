@@ -93,3 +93,30 @@ def test_bad_harvest_settings_name_their_key(tmp_path: Path, harvest: str, expec
     with pytest.raises(ConfigError) as raised:
         load_review(path)
     assert any(expected in p for p in raised.value.problems)
+
+
+def test_a_store_failure_in_one_worker_stops_the_pool_and_is_raised() -> None:
+    import threading
+
+    from harvester.errors import StoreError
+    from harvester.pool import Job, PoolLimits, run_jobs
+    from harvester.walk import SourceResult
+
+    started: list[str] = []
+    stop = threading.Event()
+
+    def job(name: str, host: str, fail: bool = False) -> Job:
+        def run() -> SourceResult:
+            started.append(name)
+            if fail:
+                raise StoreError("disk full writing x.wal")
+            stop.wait(5)  # a running source ends at its next request once told to stop
+            return SourceResult(name, "oai_pmh", status="interrupted")
+
+        return Job(name, host, run)
+
+    jobs = [job("a", "h1"), job("bad", "h2", fail=True), job("c", "h1"), job("d", "h1")]
+    with pytest.raises(StoreError):
+        run_jobs(jobs, PoolLimits(concurrency=4), on_done=lambda r: None, stop=stop)
+    assert stop.is_set()
+    assert sorted(started) == ["a", "bad"]  # c and d wait for host h1 and never start
