@@ -58,8 +58,9 @@ bench: $(STAMP)
 
 ## 500 generated OJS-like OAI endpoints on loopback (slow, a few failing), one review harvested
 ## with concurrency 1 and with the pool: wall time, records/s, requests, peak memory, checks.
+## DELAY=0.3-1.2 makes every answer take as long as a real OJS server's (default 0.05-0.2 s).
 bench-oai: $(STAMP)
-	$(BIN)/python -m benchmarks.oai_pool $(if $(ENDPOINTS),--endpoints $(ENDPOINTS))
+	$(BIN)/python -m benchmarks.oai_pool $(if $(ENDPOINTS),--endpoints $(ENDPOINTS)) $(if $(DELAY),--delay $(DELAY))
 
 ## Deduplication on the labelled sets in ../shared/data/dedup, beside the peers when installed.
 bench-dedup: $(STAMP)
