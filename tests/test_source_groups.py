@@ -136,3 +136,38 @@ def test_a_group_is_harvested_and_reported_under_its_name(tmp_path: Path) -> Non
         ("pa.jbp", "pa", 0),
         ("pa.down", "pa", 1),
     ]
+
+
+def test_the_status_page_shows_members_under_their_group(tmp_path: Path) -> None:
+    from harvester.testing.oai_farm import Endpoint, OaiFarm
+    from tests.serving import Served
+
+    endpoints = [Endpoint("jkap", host=1), Endpoint("down", host=2, fault="maintenance")]
+    with OaiFarm(endpoints) as farm:
+        registry = "\n".join(
+            f'[[journal]]\nname = "{e.name}"\ntitle = "J {e.name}"\nbase_url = "{farm.url(e)}"\n'
+            for e in endpoints
+        )
+        review = review_with(
+            tmp_path,
+            'registry = "journals.toml"\nname = "pa"\nrate_limit = 1000\nlocal_filter = false\n',
+            registry,
+        )
+        text = review.read_text(encoding="utf-8").replace(
+            'id = "r"', 'id = "r"\nschedule = "daily"'
+        )
+        review.write_text(text, encoding="utf-8")
+        with Served(review, "--db", tmp_path / "s.duckdb") as served:
+            assert served.wait_for(lambda: served.json("/api/reviews")[0]["snapshots"] >= 1, 90), (
+                served.log
+            )
+            status, page = served.get("/reviews/r")
+            api = served.json("/api/reviews")
+            served.stop()
+    html = page.decode()
+    assert status == 200
+    table = html[html.index('<table class="sources">') :]
+    table = table[: table.index("</table>")]
+    assert "Group pa: 2 sources, 1 failing" in table
+    assert table.index("Group pa") < table.index("jkap") < table.index("down")
+    assert api[0]["id"] == "r"
