@@ -120,3 +120,37 @@ def test_a_store_failure_in_one_worker_stops_the_pool_and_is_raised() -> None:
         run_jobs(jobs, PoolLimits(concurrency=4), on_done=lambda r: None, stop=stop)
     assert stop.is_set()
     assert sorted(started) == ["a", "bad"]  # c and d wait for host h1 and never start
+
+
+def test_crossref_and_openalex_run_in_the_same_pool_as_a_group(
+    store: Store, tmp_path: Path
+) -> None:
+    from harvester.replay import ReplayServer
+    from tests.conftest import REPLAY
+    from tests.serving import demo_review
+
+    endpoints = [Endpoint("j1", host=1, pages=2, per_page=5), Endpoint("j2", host=2)]
+    with ReplayServer(REPLAY / "demo") as replay, OaiFarm(endpoints) as farm:
+        (tmp_path / "journals.toml").write_text(
+            "\n".join(
+                f'[[journal]]\nname = "{e.name}"\ntitle = "J"\nbase_url = "{farm.url(e)}"\n'
+                for e in endpoints
+            ),
+            encoding="utf-8",
+        )
+        group = (
+            '\n[[source_groups]]\nregistry = "journals.toml"\nname = "oj"\n'
+            "rate_limit = 1000\nlocal_filter = false\n"
+        )
+        path = demo_review(tmp_path, "mixed", replay.url, extra=group)
+        with HttpClient(max_attempts=1) as http:
+            result = run_review(load_review(path), store, http=http)
+    outcome = {s.source: (s.status, s.group) for s in result.sources}
+    assert outcome == {
+        "crossref": ("ok", None),
+        "openalex": ("ok", None),
+        "oj.j1": ("ok", "oj"),
+        "oj.j2": ("ok", "oj"),
+    }
+    assert [stored(store, n) for n in ("oj.j1", "oj.j2")] == [10, 100]
+    assert stored(store, "crossref") > 0 and stored(store, "openalex") > 0
