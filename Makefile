@@ -9,7 +9,7 @@ DEMO_PORT ?= 8765
 # The demo review with its base URLs on DEMO_PORT (config/reviews/demo.toml says 8765).
 DEMO_REVIEW := data/demo.toml
 
-.PHONY: run demo demo-update serve-demo test lint bench bench-dedup bench-env chaos venv clean
+.PHONY: run demo demo-update serve-demo test lint bench bench-oai bench-dedup bench-env chaos venv clean
 
 $(STAMP):
 	rm -f $(VENV)/.installed-*
@@ -62,6 +62,12 @@ lint: $(STAMP)
 ## Every benchmark, figures printed; SIZES=50000,200000 sets the harvest benchmark's sizes.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(if $(SIZES),--sizes $(SIZES))
+
+## 500 generated OJS-like OAI endpoints on loopback (slow, a few failing), one review harvested
+## with concurrency 1 and with the pool: wall time, records/s, requests, peak memory, checks.
+## DELAY=0.3-1.2 makes every answer take as long as a real OJS server's (default 0.05-0.2 s).
+bench-oai: $(STAMP)
+	$(BIN)/python -m benchmarks.oai_pool $(if $(ENDPOINTS),--endpoints $(ENDPOINTS)) $(if $(DELAY),--delay $(DELAY))
 
 ## Deduplication on the labelled sets in ../shared/data/dedup, beside the peers when installed.
 bench-dedup: $(STAMP)

@@ -93,7 +93,7 @@ def harvest_source(
     should_stop: Callable[[], bool] | None = None,
 ) -> SourceResult:
     """Harvest one source; its outcome, whatever happened inside it, short of the store failing."""
-    result = SourceResult(source.name, source.connector)
+    result = SourceResult(source.name, source.connector, group=source.group)
     requests_before = http.requests_sent
     started = time.monotonic()
     plan: SourcePlan | None = None

@@ -29,6 +29,7 @@ from harvester.errors import (
     RetriableAPIError,
     ThrottledError,
 )
+from harvester.xml import html_title
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=15.0)
 # A server's Retry-After is honoured up to this; a longer one means "throttled, try the next
@@ -112,8 +113,9 @@ def describe_wait(seconds: float) -> str:
 def default_check(response: Response) -> None:
     """Status-based classification shared by all sources."""
     if response.status == 429 or response.status >= 500:
+        title = html_title(response.content) if response.content_type == "text/html" else None
         raise RetriableAPIError(
-            f"HTTP {response.status}",
+            f"HTTP {response.status}" + (f": an HTML page titled {title!r}" if title else ""),
             status=response.status,
             retry_after=parse_retry_after(response.headers.get("retry-after")),
         )
@@ -194,6 +196,8 @@ class HttpClient:
         self.limiter = RateLimiter(sleep)
         self.requests_sent = 0
         self._count_lock = threading.Lock()
+        # Addresses a server answered with a permanent redirect (301, 308): where they moved.
+        self._moved: dict[str, str] = {}
 
     def __enter__(self) -> HttpClient:
         return self
@@ -203,6 +207,11 @@ class HttpClient:
 
     def close(self) -> None:
         self._client.close()
+
+    def moved(self, url: str) -> str | None:
+        """Where `url` (an endpoint, parameters aside) moved, if a server said so this run."""
+        with self._count_lock:
+            return self._moved.get(_without_query(url))
 
     def fetch(
         self,
@@ -293,6 +302,8 @@ class HttpClient:
                         )
                 finally:
                     raw.close()
+                if raw.status_code in (301, 308):
+                    self._note_move(outgoing.url, raw.next_request.url)
                 outgoing = _redirected(first, raw.next_request, headers)
         except httpx.TimeoutException as exc:
             deadline.check()
@@ -303,6 +314,10 @@ class HttpClient:
         raise ProtocolError(
             f"more than {MAX_REDIRECTS} redirects (a redirect loop?) from {_origin_path(request)}"
         )
+
+    def _note_move(self, before: httpx.URL, after: httpx.URL) -> None:
+        with self._count_lock:
+            self._moved[_without_query(str(before))] = _without_query(str(after))
 
     def _read(self, raw: httpx.Response, deadline: _Deadline) -> bytes:
         """The body, decompressed, read as a stream: refused beyond the size or the deadline."""
@@ -392,6 +407,11 @@ def _redirected(
         if name.lower() in sensitive:
             del following.headers[name]
     return following
+
+
+def _without_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
 def _origin_path(request: Request) -> str:

@@ -40,6 +40,7 @@ from harvester.errors import ConfigError, UnknownSourceError
 from harvester.filesources.config import FILES_CONNECTOR, FileSpec, file_spec
 from harvester.languages import language_code
 from harvester.notify.config import NotifyConfig, parse_notify
+from harvester.pool import PoolLimits
 from harvester.query import Query
 from harvester.query.location import value_positions
 from harvester.query.parser import QuerySyntaxError, parse
@@ -70,6 +71,10 @@ REVIEW_KEYS = {
     "screening_language",
 }
 QUERY_KEYS = {"text", "years", "year_from", "year_to"}
+HARVEST_KEYS = {
+    "concurrency": "sources harvested at once (default 32; 1: one after another)",
+    "per_host": "sources harvested at once on one host (default 1)",
+}
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -86,6 +91,7 @@ class SourceConfig:
     settings: Mapping[str, Any] = field(default_factory=dict)
     local_filter: bool = True
     files: FileSpec | None = None  # a `connector = "files"` source: its exports
+    group: str | None = None  # the `[[source_groups]]` this source is a member of
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ class Review:
     # record's own order.
     screening_language: str | None = None
     notify: NotifyConfig | None = None
+    pool: PoolLimits = field(default_factory=PoolLimits)  # [harvest]: how many sources run at once
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -184,8 +191,12 @@ def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
 def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
     problems = _Problems(file, text)
     for key in data:
-        if key not in {"review", "query", "sources", "notify"}:
-            problems.add(key, "unknown section; expected [review], [query], [[sources]], [notify]")
+        if key not in {"review", "query", "sources", "source_groups", "harvest", "notify"}:
+            problems.add(
+                key,
+                "unknown section; expected [review], [query], [[sources]], "
+                "[[source_groups]], [harvest], [notify]",
+            )
     meta = _table(data, "review", problems)
     query_table = _table(data, "query", problems)
     for key in meta.keys() - REVIEW_KEYS:
@@ -219,7 +230,10 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
             "review.screening_language", 'must be a language code such as "en" or "id"', "review"
         )
     query = _query(query_table, problems)
-    sources = _sources(data.get("sources"), problems, query)
+    groups = data.get("source_groups")
+    sources = _sources(data.get("sources"), problems, query, required=not groups)
+    sources += _groups(groups, problems, file.parent, {s.name for s in sources})
+    pool = _pool(_table(data, "harvest", problems), problems)
     notify, notify_problems = parse_notify(data.get("notify"))
     for key, message in notify_problems:
         problems.add(key, message, "notify")
@@ -235,7 +249,22 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
         overlap_days=int(overlap),
         screening_language=language_code(screening) if isinstance(screening, str) else None,
         notify=notify,
+        pool=pool,
     )
+
+
+def _pool(table: Mapping[str, Any], problems: _Problems) -> PoolLimits:
+    for key in sorted(table.keys() - HARVEST_KEYS.keys()):
+        problems.add(f"harvest.{key}", f"unknown key; known: {', '.join(HARVEST_KEYS)}", "harvest")
+    default = PoolLimits()
+    values = {}
+    for key in HARVEST_KEYS:
+        value = table.get(key, getattr(default, key))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1024:
+            problems.add(f"harvest.{key}", "must be a whole number from 1 to 1024", "harvest")
+            value = getattr(default, key)
+        values[key] = value
+    return PoolLimits(**values)
 
 
 def _table(data: Mapping[str, Any], name: str, problems: _Problems) -> Mapping[str, Any]:
@@ -326,9 +355,14 @@ def _check_translation(
             problems.add(key, problem, "sources", index)
 
 
-def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig]:
+def _sources(
+    value: Any, problems: _Problems, query: Query, *, required: bool = True
+) -> list[SourceConfig]:
     if not value:
-        problems.add("sources", "at least one [[sources]] table is required")
+        if required:
+            problems.add(
+                "sources", "at least one [[sources]] or [[source_groups]] table is required"
+            )
         return []
     if not isinstance(value, list):
         problems.add("sources", "must be an array of tables ([[sources]])")
@@ -417,6 +451,52 @@ def _sources(value: Any, problems: _Problems, query: Query) -> list[SourceConfig
                 local_filter=use_filter is not False,
             )
         )
+    return out
+
+
+def _groups(
+    value: Any, problems: _Problems, review_dir: Path, taken: set[str]
+) -> list[SourceConfig]:
+    """The members of every `[[source_groups]]` table, as OAI-PMH sources (harvester.groups)."""
+    from harvester.groups import group_sources
+
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.add("source_groups", "must be an array of tables ([[source_groups]])")
+        return []
+    out: list[SourceConfig] = []
+    for index, table in enumerate(value):
+
+        def bad(key: str, message: str, at: int = index) -> None:
+            problems.add(f"source_groups[{at + 1}].{key}", message, "source_groups", at)
+
+        if not isinstance(table, dict):
+            bad("registry", "must be a table")
+            continue
+        for member in group_sources(table, review_dir, bad):
+            if member.name in taken:
+                bad("name", f"{member.name!r} is also the name of another source")
+                continue
+            taken.add(member.name)
+            settings = dict(member.settings)
+            if member.entry.set:
+                settings["set"] = member.entry.set
+            for key, message in connector_class("oai_pmh").setting_problems(settings).items():
+                bad(key, f"{member.name}: {message}")
+            out.append(
+                SourceConfig(
+                    name=member.name,
+                    connector="oai_pmh",
+                    base_url=member.entry.base_url,
+                    max_records=member.max_records,
+                    rate_limit=member.rate_limit,
+                    max_minutes=member.max_minutes,
+                    settings=settings,
+                    local_filter=member.local_filter,
+                    group=member.group,
+                )
+            )
     return out
 
 

@@ -1,22 +1,28 @@
 """Running a review: harvest each source, deduplicate, publish a snapshot.
 
 Each source is harvested on its own (harvester/harvest.py): one that fails or is throttled is
-recorded as such with its reason, never as "0 results", and the sources after it still run.
-Only the store failing (StoreError: disk full) ends a run early, and then without a snapshot.
+recorded as such with its reason, never as "0 results", and the other sources still run. The
+sources run side by side in a bounded pool (harvester/pool.py, `[harvest] concurrency`), one
+per host by default; each page is still written in its own transaction. Only the store
+failing (StoreError: disk full) ends a run early, and then without a snapshot.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from harvester import health
 from harvester.dedup import update_clusters
 from harvester.errors import StoreError
 from harvester.harvest import RunObserver, Silent, build_connector, harvest_source, query_hash
 from harvester.http import HttpClient
-from harvester.review import Review
+from harvester.pool import Job, host_of, run_jobs
+from harvester.registry import connector_class
+from harvester.review import Review, SourceConfig
 from harvester.snapshot import SnapshotSummary, create_snapshot
 from harvester.store import Store
 from harvester.store import runs as bookkeeping
@@ -74,30 +80,48 @@ def run_review(
     result = RunResult(run_id, review.id, "running")
     own_http = http is None
     client = http or HttpClient(contact=review.contact)
-    try:
-        for source in selected:
+    stop = threading.Event()
+
+    def stopping() -> bool:
+        return stop.is_set() or (should_stop is not None and should_stop())
+
+    def job(source: SourceConfig) -> Job:
+        def harvest() -> SourceResult:
             if source.files is not None:
                 # Imported here: the file harvest uses this module's result types.
                 from harvester.filesources.harvest import harvest_files
 
-                outcome = harvest_files(
+                return harvest_files(
                     store, review, source, run_id=run_id, observer=observer, clock=clock
                 )
-            else:
-                outcome = harvest_source(
-                    store,
-                    client,
-                    review,
-                    source,
-                    run_id=run_id,
-                    until=started,
-                    full=full,
-                    observer=observer,
-                    clock=clock,
-                    should_stop=should_stop,
-                )
-            result.sources.append(outcome)
-            observer.source_done(outcome)
+            return harvest_source(
+                store,
+                client,
+                review,
+                source,
+                run_id=run_id,
+                until=started,
+                full=full,
+                observer=observer,
+                clock=clock,
+                should_stop=stopping,
+            )
+
+        url = source.base_url or (
+            None if source.files else connector_class(source.connector).base_url
+        )
+
+        def guarded() -> SourceResult:
+            return health.guarded(
+                store, client, source, harvest, run_id=run_id, until=started, now=clock
+            )
+
+        return Job(source.name, host_of(url, f"local:{source.name}"), guarded)
+
+    try:
+        result.sources = run_jobs(
+            [job(s) for s in selected], review.pool, on_done=observer.source_done, stop=stop
+        )
         _publish(store, review, result, clock)
     except BaseException as exc:
         result.status = "failed" if isinstance(exc, StoreError) else "interrupted"

@@ -64,6 +64,7 @@ class SourceResult:
     # File sources: a line per file imported, and one per file that could not be (by name).
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    group: str | None = None  # the [[source_groups]] the source is a member of
 
     def add(self, counts: PageCounts, mapping_errors: int) -> None:
         """Count a stored page."""

@@ -7,12 +7,15 @@ reported as such instead of failing somewhere deep in a mapper.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
 
 from lxml import etree
 
 from harvester.errors import ProtocolError
 
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_blank_text=False
 )
@@ -25,8 +28,10 @@ def parse_xml(body: bytes, *, source: str = "", expect: str | None = None) -> et
     """
     head = body.lstrip()[:200].lower()
     if head.startswith((b"<!doctype html", b"<html")):
+        title = html_title(body)
+        titled = f" (its title: {title!r}; a maintenance or error page?)" if title else ""
         raise ProtocolError(
-            f"expected XML but received an HTML page: {_snippet(body)}", source=source
+            f"expected XML but received an HTML page: {_snippet(body)}{titled}", source=source
         )
     try:
         root = etree.fromstring(body, parser=_PARSER)
@@ -83,6 +88,15 @@ def to_string(element: etree._Element) -> str:
 
 def from_string(payload: str) -> etree._Element:
     return etree.fromstring(payload.encode("utf-8"), parser=_PARSER)
+
+
+def html_title(body: bytes) -> str | None:
+    """The <title> of an HTML page (a server's maintenance page says what is going on)."""
+    found = _TITLE.search(body[:20_000])
+    if not found:
+        return None
+    title = " ".join(html.unescape(found.group(1).decode("utf-8", "replace")).split())
+    return title[:200] or None
 
 
 def _snippet(body: bytes) -> str:

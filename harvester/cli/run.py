@@ -72,10 +72,18 @@ def summary_table(result: RunResult) -> Table:
     ):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     table.add_column("note", overflow="fold")
-    for s in result.sources:
-        note = _note(s)
+    shown: set[str] = set()
+    first: dict[str, int] = {}  # a group's members listed together, where its first member is
+    for index, source in enumerate(result.sources):
+        first.setdefault(source.group or source.source, index)
+    for s in sorted(result.sources, key=lambda s: first[s.group or s.source]):
+        if s.group and s.group not in shown:  # a group's total, then its members under it
+            shown.add(s.group)
+            members = [m for m in result.sources if m.group == s.group]
+            table.add_row(*_group_row(s.group, members))
+        name = f"  {s.source.removeprefix(f'{s.group}.')}" if s.group else s.source
         table.add_row(
-            s.source,
+            name,
             capped_text(s.status, s.records, s.total_hits) or s.status,
             str(s.requests),
             f"{s.records:,}",
@@ -85,9 +93,30 @@ def summary_table(result: RunResult) -> Table:
             f"{s.skipped:,}",
             f"{s.mapping_errors:,}",
             f"{s.filtered_out:,}",
-            note,
+            _note(s),
         )
     return table
+
+
+def _group_row(group: str, members: list[SourceResult]) -> list[str]:
+    """A source group's line: its members' counts added up, and how many did not succeed."""
+    failed = [m for m in members if m.status not in ("ok", "capped")]
+    counts = [
+        sum(getattr(m, key) for m in members)
+        for key in (
+            "requests",
+            "records",
+            "new",
+            "changed",
+            "unchanged",
+            "skipped",
+            "mapping_errors",
+            "filtered_out",
+        )
+    ]
+    note = f"{len(members)} sources" + (f", {len(failed)} not harvested" if failed else "")
+    status = "ok" if not failed else ("partial" if len(failed) < len(members) else "failed")
+    return [f"group {group}", status, *(f"{c:,}" for c in counts), note]
 
 
 def _note(source: SourceResult) -> str:

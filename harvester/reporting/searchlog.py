@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -177,8 +178,21 @@ def _reported(search: SourceSearch, imports: list[FileImport]) -> str:
     return f"{sum(declared):,}" if declared and len(declared) == len(imports) else ""
 
 
+def _group_line(group: str, members: list[SourceSearch]) -> str:
+    """A source group's line in an update's table: its members' counts added up."""
+    failed = sum(1 for m in members if m.status not in ("ok", "capped"))
+    status = f"{len(members) - failed} of {len(members)} sources harvested"
+    return (
+        f"| **group {group}** | | {status} | | {sum(m.records for m in members):,} "
+        f"| {sum(m.new_records for m in members):,} | {sum(m.changed for m in members):,} |"
+    )
+
+
 def _update_section(
-    number: int, info: SnapshotInfo, imports: dict[str, list[FileImport]]
+    number: int,
+    info: SnapshotInfo,
+    imports: dict[str, list[FileImport]],
+    groups: Mapping[str, str | None] | None = None,
 ) -> list[str]:
     lines = [
         f"## Update {number}: run {info.run_id}, {info.created_at:%Y-%m-%d} "
@@ -187,13 +201,25 @@ def _update_section(
         "| Source | Date searched | Status | Reported | Retrieved | New | Updated |",
         "|---|---|---|---:|---:|---:|---:|",
     ]
-    for s in info.searches:
-        reported = _reported(s, imports.get(s.source, []))
-        status = capped_text(s.status, s.records, s.total_hits) or s.status
-        lines.append(
-            f"| {s.source} | {_when(s.started_at)} | {status} | {reported} "
-            f"| {s.records:,} | {s.new_records:,} | {s.changed:,} |"
-        )
+    groups = groups or {}
+    shown: set[str] = set()
+    for first in info.searches:
+        group = groups.get(first.source)
+        if group in shown:
+            continue
+        members = [first]
+        if group:  # the group's line, then all its members under it
+            shown.add(group)
+            members = [m for m in info.searches if groups.get(m.source) == group]
+            lines.append(_group_line(group, members))
+        for s in members:
+            reported = _reported(s, imports.get(s.source, []))
+            status = capped_text(s.status, s.records, s.total_hits) or s.status
+            name = f"&nbsp;&nbsp;{s.source}" if group else s.source
+            lines.append(
+                f"| {name} | {_when(s.started_at)} | {status} | {reported} "
+                f"| {s.records:,} | {s.new_records:,} | {s.changed:,} |"
+            )
     lines += [
         "",
         f"Snapshot {info.snapshot_id} holds {info.clusters:,} unique records of the "
@@ -231,5 +257,10 @@ def search_log(store: Store, review: Review, snapshot_id: int) -> str:
     ]
     for number, sid in enumerate(review_snapshots(store, review.id, up_to=snapshot_id), 1):
         info = snapshot_info(store, sid)
-        lines += _update_section(number, info, run_imports(store, review.id, info.run_id))
+        lines += _update_section(
+            number,
+            info,
+            run_imports(store, review.id, info.run_id),
+            {s.name: s.group for s in review.sources},
+        )
     return "\n".join(lines).rstrip() + "\n"

@@ -6,7 +6,7 @@ cursor in the service), so a page is consistent with the last committed state.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +33,7 @@ class SourceHealth:
     last_success: datetime | None
     failures_in_a_row: int
     last_error: str | None
+    group: str | None = None  # the [[source_groups]] the source is a member of
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,14 @@ def last_run(store: Store, review_id: str) -> LastRun | None:
     )
 
 
-def source_health(store: Store, review_id: str, sources: Sequence[str]) -> list[SourceHealth]:
-    """Per source: its latest status, latest success, failures since then, latest error."""
+def source_health(
+    store: Store,
+    review_id: str,
+    sources: Sequence[str],
+    groups: Mapping[str, str | None] | None = None,
+) -> list[SourceHealth]:
+    """Per source: its latest status, latest success, failures since then, latest error;
+    members of a source group (`groups`: source -> group) together, after the others."""
     out = []
     for source in sources:
         history = store.rows(
@@ -150,9 +157,10 @@ def source_health(store: Store, review_id: str, sources: Sequence[str]) -> list[
                 success,
                 streak,
                 mask_optional(error),
+                (groups or {}).get(source),
             )
         )
-    return out
+    return sorted(out, key=lambda h: h.group is not None)  # stable: each group stays in order
 
 
 @dataclass(frozen=True)

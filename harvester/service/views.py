@@ -32,7 +32,12 @@ def summary(store: Store, live: LiveReview) -> dict[str, Any]:
         "snapshots": len(snapshots),
         "sources": []
         if review is None
-        else status.source_health(store, review.id, [s.name for s in review.sources]),
+        else status.source_health(
+            store,
+            review.id,
+            [s.name for s in review.sources],
+            {s.name: s.group for s in review.sources},
+        ),
     }
 
 
@@ -61,6 +66,7 @@ def api_review(store: Store, live: LiveReview) -> dict[str, Any]:
         "sources": [
             {
                 "source": s.source,
+                "group": s.group,
                 "last_status": s.last_status,
                 "last_success": iso(s.last_success),
                 "failures_in_a_row": s.failures_in_a_row,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -53,12 +54,18 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class Store:
-    """A connection to the store. Use `transaction()` for every group of writes."""
+    """A connection to the store. Use `transaction()` for every group of writes.
+
+    Several threads may share one Store (sources harvested side by side): each statement and
+    each whole transaction holds `lock`, so one thread writes at a time and no statement of
+    another thread lands inside someone else's transaction.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
         self.con = con
         self.path = path
         self.read_only = read_only
+        self.lock = threading.RLock()
 
     def __enter__(self) -> Store:
         return self
@@ -84,7 +91,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All-or-nothing: a failure inside leaves the store as it was."""
-        with self.failures():
+        with self.lock, self.failures():
             self.con.execute("BEGIN TRANSACTION")
             try:
                 yield self.con
@@ -95,22 +102,23 @@ class Store:
             self.con.execute("COMMIT")
 
     def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
-        with self.failures():
+        with self.lock, self.failures():
             return self.con.execute(sql, params)
 
     def rows(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        with self.failures():
+        with self.lock, self.failures():
             return self.con.execute(sql, params).fetchall()
 
     def value(self, sql: str, params: Any = None) -> Any:
-        with self.failures():
+        with self.lock, self.failures():
             row = self.con.execute(sql, params).fetchone()
         return row[0] if row else None
 
     def dicts(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
-        cursor = self.execute(sql, params)
-        columns = [d[0] for d in cursor.description or []]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        with self.lock:
+            cursor = self.execute(sql, params)
+            columns = [d[0] for d in cursor.description or []]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     @property
     def schema_version(self) -> int:
