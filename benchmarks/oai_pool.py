@@ -160,7 +160,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument(
-        "--delay", default="0.05-0.2", help="seconds each endpoint waits before an answer: MIN-MAX"
+        "--delay", default="0.3-1.2", help="seconds each endpoint waits before an answer: MIN-MAX"
     )
     parser.add_argument("--pool-only", action="store_true", help="skip the concurrency 1 run")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)

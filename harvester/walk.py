@@ -170,15 +170,18 @@ class SourceWalk:
 
     def store_page(self, page: Page, received: list[Received], number: int) -> PageCounts:
         """The page, its counts and the watermark it moves, in one transaction: what the store
-        holds of its records read first, and only the records it lacks or holds otherwise
-        mapped and written."""
+        holds of its records is read first, and only the records it lacks or holds otherwise
+        are mapped and written."""
         plan, result = self.plan, self.result
         if page.total is not None:
             result.total_hits = page.total
+        # Looked up, then mapped outside the store's lock (other sources' pages go in
+        # meanwhile), then written: only this walk writes this source's records.
         with self.store.transaction() as con:
             known = stored_records(con, plan.name, self.review.id, [r.source_id for r in received])
-            remap = plan.keep is not None
-            records = self.kept(map_received(plan.connector, received, known, number, remap=remap))
+        remap = plan.keep is not None
+        records = self.kept(map_received(plan.connector, received, known, number, remap=remap))
+        with self.store.transaction() as con:
             counts = write_page(
                 con,
                 run_id=self.run_id,
