@@ -9,6 +9,7 @@ import pytest
 from harvester.errors import ConfigError
 from harvester.groups import load_registry, registry_path
 from harvester.review import load_review
+from harvester.testing.oai_farm import Endpoint, OaiFarm
 from tests.conftest import ROOT, run_cli
 
 REGISTRY = """\
@@ -36,6 +37,16 @@ def review_with(tmp_path: Path, group: str, registry: str = REGISTRY) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def farm_review(tmp_path: Path, farm: OaiFarm, endpoints: list[Endpoint]) -> Path:
+    """A review whose group "pa" is every endpoint of `farm`."""
+    registry = "\n".join(
+        f'[[journal]]\nname = "{e.name}"\ntitle = "J {e.name}"\nbase_url = "{farm.url(e)}"\n'
+        for e in endpoints
+    )
+    group = 'registry = "journals.toml"\nname = "pa"\nrate_limit = 1000\nlocal_filter = false\n'
+    return review_with(tmp_path, group, registry)
 
 
 def test_bundled_registry_loads_every_entry_unverified() -> None:
@@ -99,7 +110,6 @@ def test_cli_reports_a_bad_registry_in_one_line_and_exits_non_zero(tmp_path: Pat
 def test_a_group_is_harvested_and_reported_under_its_name(tmp_path: Path) -> None:
     from harvester.service import status
     from harvester.store import open_store
-    from harvester.testing.oai_farm import Endpoint, OaiFarm
 
     endpoints = [
         Endpoint("jkap", host=1, pages=2, per_page=3),
@@ -107,15 +117,7 @@ def test_a_group_is_harvested_and_reported_under_its_name(tmp_path: Path) -> Non
         Endpoint("down", host=3, fault="maintenance"),
     ]
     with OaiFarm(endpoints) as farm:
-        registry = "\n".join(
-            f'[[journal]]\nname = "{e.name}"\ntitle = "J {e.name}"\nbase_url = "{farm.url(e)}"\n'
-            for e in endpoints
-        )
-        review = review_with(
-            tmp_path,
-            'registry = "journals.toml"\nname = "pa"\nrate_limit = 1000\nlocal_filter = false\n',
-            registry,
-        )
+        review = farm_review(tmp_path, farm, endpoints)
         db = tmp_path / "s.duckdb"
         done = run_cli("run", review, "--db", db)
     assert "group pa" in done.stdout, done.stdout + done.stderr
@@ -139,20 +141,11 @@ def test_a_group_is_harvested_and_reported_under_its_name(tmp_path: Path) -> Non
 
 
 def test_the_status_page_shows_members_under_their_group(tmp_path: Path) -> None:
-    from harvester.testing.oai_farm import Endpoint, OaiFarm
     from tests.serving import Served
 
     endpoints = [Endpoint("jkap", host=1), Endpoint("down", host=2, fault="maintenance")]
     with OaiFarm(endpoints) as farm:
-        registry = "\n".join(
-            f'[[journal]]\nname = "{e.name}"\ntitle = "J {e.name}"\nbase_url = "{farm.url(e)}"\n'
-            for e in endpoints
-        )
-        review = review_with(
-            tmp_path,
-            'registry = "journals.toml"\nname = "pa"\nrate_limit = 1000\nlocal_filter = false\n',
-            registry,
-        )
+        review = farm_review(tmp_path, farm, endpoints)
         text = review.read_text(encoding="utf-8").replace(
             'id = "r"', 'id = "r"\nschedule = "daily"'
         )
