@@ -146,7 +146,8 @@ def test_an_html_page_is_named_as_such(tmp_path: Path) -> None:
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
         "error: pubmed: expected XML but received an HTML page: <!DOCTYPE html> <html><head>"
-        "<title>503 Service Unavailable</title></head><body/></html>"
+        "<title>503 Service Unavailable</title></head><body/></html> "
+        "(its title: '503 Service Unavailable'; a maintenance or error page?)"
     ]
 
 

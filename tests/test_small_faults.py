@@ -52,7 +52,7 @@ def oai_review(tmp_path: Path, options: str) -> Path:
 @pytest.mark.parametrize(
     ("options", "problem"),
     [
-        ('metadata_prefix = "marcxml"\n', "metadata_prefix: must be one of oai_dc, datacite"),
+        ('metadata_prefix = "mods"\n', "metadata_prefix: must be one of oai_dc, datacite"),
         ('granularity = "seconds"\n', "granularity: must be one of YYYY-MM-DD"),
         ('from = "last year"\n', "from: must be a date (YYYY-MM-DD)"),
         ('from = "2024-02-30"\n', "from: is not a real date"),
