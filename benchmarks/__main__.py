@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark module and print its figures.
 
-`--sizes 50000,200000` (make bench SIZES=50000,200000) sets the harvest benchmark's sizes.
+`--sizes 50000,200000` (make bench SIZES=50000,200000) sets the harvest benchmark's sizes; the
+snapshot-and-export benchmark takes the largest of them.
 """
 
 from __future__ import annotations
@@ -24,9 +25,14 @@ def main() -> None:
     store_writes.main()
     reporting.main()
     local_filter.main()
-    # In a process of its own: its peak memory figures start from nothing the others left.
+    # Each in a process of its own: its peak memory figures start from nothing the others left.
     sizes_arg = ",".join(map(str, sizes))
-    subprocess.run([sys.executable, "-m", "benchmarks.harvest", sizes_arg], cwd=ROOT, check=True)
+    for module, *args in (
+        ("benchmarks.harvest", sizes_arg),
+        ("benchmarks.snapshot_export", "--records", str(max(sizes))),
+        ("benchmarks.dedup_blocks",),
+    ):
+        subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, check=True)
 
 
 if __name__ == "__main__":
