@@ -135,6 +135,16 @@ def probe(fetch: Fetch, url: str) -> RegistryEntry:
     raise ProbeError("no OAI-PMH endpoint found; tried:\n  " + "\n  ".join(tried))
 
 
+def short_name(entry: RegistryEntry) -> str:
+    """The entry's name in a registry: the journal's set or OJS path ("IJAA" -> "ijaa"), else
+    the endpoint's host."""
+    parts = urlsplit(entry.base_url)
+    segments = [s for s in parts.path.split("/") if s and s.lower() not in _NOT_A_JOURNAL]
+    segments = [s for s in segments if s != "index.php"]
+    raw = entry.set_spec or (segments[-1] if segments else parts.hostname or "journal")
+    return re.sub(r"[^a-z0-9_.-]+", "-", raw.lower()).strip("-.") or "journal"
+
+
 def http_fetcher(http: HttpClient, rate_limit: float | None) -> Fetch:
     """A Fetch over the project's HTTP client (one seam: harvester/http.py)."""
 

@@ -7,7 +7,7 @@ import json
 import click
 
 from harvester.http import HttpClient
-from harvester.probe import RegistryEntry, http_fetcher, probe
+from harvester.probe import RegistryEntry, http_fetcher, probe, short_name
 
 
 @click.group("sources")
@@ -42,7 +42,8 @@ def to_toml(entry: RegistryEntry, probed_from: str) -> str:
     """The entry as a registry table, ready to paste into config/sources/*.toml."""
     identity = entry.identity
     fields: list[tuple[str, str | tuple[str, ...] | None]] = [
-        ("name", entry.name),
+        ("name", short_name(entry)),
+        ("title", entry.name),
         ("base_url", entry.base_url),
         ("set", entry.set_spec),
         ("issn", entry.issn or None),
@@ -53,8 +54,9 @@ def to_toml(entry: RegistryEntry, probed_from: str) -> str:
     ]
     lines = [
         f"# probed from {probed_from}: Identify, ListMetadataFormats, ListSets answered",
-        f"# software: {identity.toolkit or 'not stated'}; unverified until its first harvest",
-        "[[journals]]",
+        f"# software: {identity.toolkit or 'not stated'}",
+        "[[journal]]",
     ]
     lines += [f"{key} = {_toml(value)}" for key, value in fields if value is not None]
+    lines.append("verified = false  # until its first successful harvest")
     return "\n".join(lines) + "\n"

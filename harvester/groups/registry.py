@@ -29,6 +29,8 @@ from harvester.errors import ConfigError
 # Where bundled registries live: `registry = "id-public-administration"` names one of them.
 BUNDLED = Path(__file__).resolve().parents[2] / "config" / "sources"
 ENTRY_KEYS = {"name", "title", "base_url", "set", "issn", "publisher", "subject", "verified"}
+# What `harvester sources probe` learnt of the endpoint, kept for the reader of the file.
+DESCRIBED_KEYS = {"granularity", "earliest_datestamp", "metadata_formats"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _ISSN = re.compile(r"^\d{4}-\d{3}[\dXx]$")
 _SET = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
@@ -90,8 +92,11 @@ def load_registry(path: str | os.PathLike[str]) -> tuple[RegistryEntry, ...]:
 
 def _entry(raw: Mapping[str, Any], where: str, problems: list[str]) -> RegistryEntry | None:
     before = len(problems)
-    for key in sorted(raw.keys() - ENTRY_KEYS):
-        problems.append(f"{where}.{key}: unknown key; known: {', '.join(sorted(ENTRY_KEYS))}")
+    known = ENTRY_KEYS | DESCRIBED_KEYS
+    for key in sorted(raw.keys() - known):
+        problems.append(f"{where}.{key}: unknown key; known: {', '.join(sorted(known))}")
+    for key in sorted(DESCRIBED_KEYS & raw.keys()):
+        _texts(raw[key], f"{where}.{key}", problems)
     name, title, url = raw.get("name"), raw.get("title"), raw.get("base_url")
     if not isinstance(name, str) or not _NAME.match(name):
         problems.append(f"{where}.name: required: letters, digits, '-', '_' or '.'")
