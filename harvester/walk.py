@@ -214,9 +214,12 @@ class SourceWalk:
         return counts
 
     def close_window(self) -> None:
-        """The whole window is in: everything up to the run's start is known."""
+        """The whole window is in: everything up to the run's start is known, and the source
+        is done. Both in one transaction: a kill between them would leave a closed window on a
+        source still marked running."""
         with self.store.transaction() as con:
             self.move_watermark(con, self.until)
+            bookkeeping.mark_source_read(con, self.run_id, self.plan.name)
 
     def move_watermark(self, con: duckdb.DuckDBPyConnection, to: datetime) -> None:
         plan = self.plan

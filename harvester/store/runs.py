@@ -118,6 +118,13 @@ def count_page(
     )
 
 
+def mark_source_read(con: duckdb.DuckDBPyConnection, run_id: int, source: str) -> None:
+    """The source's whole window is stored (finish_source adds its requests and end time)."""
+    con.execute(
+        "UPDATE run_sources SET status = 'ok' WHERE run_id = ? AND source = ?", [run_id, source]
+    )
+
+
 def finish_source(
     store: Store,
     run_id: int,
