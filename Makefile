@@ -65,7 +65,8 @@ bench: $(STAMP)
 
 ## 500 generated OJS-like OAI endpoints on loopback (slow, a few failing), one review harvested
 ## with concurrency 1 and with the pool: wall time, records/s, requests, peak memory, checks.
-## Each answer takes 0.3-1.2 s, as a real OJS server's does; DELAY=0.05-0.2 makes them fast
+## Each answer takes 0.3-1.2 s (a guess at a small journal server; none could be timed from
+## here); DELAY=0.05-0.2 makes them fast
 ## (then the pool is bound by this machine's CPU, not by waiting).
 bench-oai: $(STAMP)
 	$(BIN)/python -m benchmarks.oai_pool $(if $(ENDPOINTS),--endpoints $(ENDPOINTS)) $(if $(DELAY),--delay $(DELAY))
