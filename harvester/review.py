@@ -38,6 +38,7 @@ from typing import Any
 from harvester.connector import Connector
 from harvester.errors import ConfigError, UnknownSourceError
 from harvester.filesources.config import FILES_CONNECTOR, FileSpec, file_spec
+from harvester.groups.registry import NAME
 from harvester.languages import language_code
 from harvester.notify.config import NotifyConfig, parse_notify
 from harvester.pool import PoolLimits
@@ -76,7 +77,6 @@ HARVEST_KEYS = {
     "per_host": "sources harvested at once on one host (default 1)",
 }
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def _validate(file: Path, text: str, data: Mapping[str, Any]) -> Review:
         )
 
     review_id = meta.get("id", file.stem.removesuffix(".review"))
-    if not isinstance(review_id, str) or not _ID.match(review_id):
+    if not isinstance(review_id, str) or not NAME.match(review_id):
         problems.add("review.id", "must be letters, digits, '-', '_' or '.'", "review")
     title = meta.get("title", review_id)
     contact = meta.get("contact") or os.environ.get("HARVESTER_MAILTO") or None
@@ -505,7 +505,7 @@ def _instance_name(
 ) -> str:
     """A source's instance name, checked to be well formed and unique in the review."""
     instance = entry.get("name", default)
-    if not isinstance(instance, str) or not _ID.match(instance):
+    if not isinstance(instance, str) or not NAME.match(instance):
         bad("name", "must be letters, digits, '-', '_' or '.'")
     elif instance in names:
         bad("name", f"{instance!r} is used by two sources; give each a unique name")

@@ -13,14 +13,13 @@ Each member becomes an `oai_pmh` source named "GROUP.JOURNAL" (`id-pa.jkap`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harvester.errors import ConfigError
-from harvester.groups.registry import RegistryEntry, load_registry, registry_path
+from harvester.groups.registry import NAME, RegistryEntry, load_registry, registry_path
 
 GROUP_KEYS = {
     "registry": "a registry in config/sources (its name) or a path relative to the review",
@@ -33,7 +32,6 @@ GROUP_KEYS = {
     "local_filter": "per member: false keeps every record (default true)",
     "metadata_prefix": "per member: oai_dc (default), oai_datacite or ...",
 }
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ def group_sources(
             bad("registry", problem)
         return []
     group = table.get("name", path.stem)
-    if not isinstance(group, str) or not _ID.match(group):
+    if not isinstance(group, str) or not NAME.match(group):
         bad("name", "must be letters, digits, '-', '_' or '.'")
         return []
     kept = _filtered(entries, table, path, bad)

@@ -31,7 +31,9 @@ BUNDLED = Path(__file__).resolve().parents[2] / "config" / "sources"
 ENTRY_KEYS = {"name", "title", "base_url", "set", "issn", "publisher", "subject", "verified"}
 # What `harvester sources probe` learnt of the endpoint, kept for the reader of the file.
 DESCRIBED_KEYS = {"granularity", "earliest_datestamp", "metadata_formats"}
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# A name in a review file or registry (review id, source, group, journal): a member source is
+# named GROUP.JOURNAL, so the three must follow the one rule.
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _ISSN = re.compile(r"^\d{4}-\d{3}[\dXx]$")
 _SET = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
 
@@ -98,7 +100,7 @@ def _entry(raw: Mapping[str, Any], where: str, problems: list[str]) -> RegistryE
     for key in sorted(DESCRIBED_KEYS & raw.keys()):
         _texts(raw[key], f"{where}.{key}", problems)
     name, title, url = raw.get("name"), raw.get("title"), raw.get("base_url")
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not NAME.match(name):
         problems.append(f"{where}.name: required: letters, digits, '-', '_' or '.'")
     if not isinstance(title, str) or not title.strip():
         problems.append(f"{where}.title: required: the journal's name")
