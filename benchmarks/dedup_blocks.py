@@ -12,11 +12,10 @@ at once. Printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import time
 
+from benchmarks import ROOT
+from benchmarks.phases import measure_child
 from harvester.dedup import batches
 from harvester.dedup.engine import deduplicate
 from harvester.work import Work
@@ -54,13 +53,8 @@ def run(blocks: int, batch: int) -> str:
 
 def measured(label: str, blocks: int, batch: int) -> None:
     command = [sys.executable, "-m", "benchmarks.dedup_blocks", "--blocks", str(blocks)]
-    start = time.perf_counter()
-    child = subprocess.Popen([*command, "--batch", str(batch)], stdout=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(child.pid, 0)
-    said = child.stdout.read().strip() if child.stdout else ""
-    said = said if not status else f"failed ({status})"
-    elapsed = time.perf_counter() - start
-    print(f"  {label:<22} {elapsed:7.2f} s  peak {usage.ru_maxrss / 1024:7.0f} MB  {said}")
+    phase = measure_child([*command, "--batch", str(batch)], ROOT, check=False)
+    print(phase.line(label, phase.result))
 
 
 def main() -> None:

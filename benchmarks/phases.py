@@ -86,22 +86,28 @@ def measure(action: Callable[[], Any], failures: tuple[type[Exception], ...] = (
     return Measured(seconds, peak_kb / 1024, result, failed)
 
 
-def measure_child(command: Sequence[str], cwd: Path) -> Measured:
-    """Run `command` as a child process: its time and its own peak resident memory, read from
-    its VmHWM until it ends (the kernel's ru_maxrss of a child counts the parent's memory it
-    was forked with)."""
+def measure_child(command: Sequence[str], cwd: Path, *, check: bool = True) -> Measured:
+    """Run `command` as a child process: its time, its own peak resident memory, read from its
+    VmHWM until it ends (the kernel's ru_maxrss of a child counts the parent's memory it was
+    forked with), and what it printed (`result`). A child that fails raises, or with
+    `check=False` is returned as failed."""
     start = time.perf_counter()
     peak_kb = 0
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+    with tempfile.TemporaryFile() as said, tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(command, cwd=cwd, stdout=said, stderr=errors)
         status = Path(f"/proc/{child.pid}/status")
         while child.poll() is None:
             peak_kb = max(peak_kb, _status_kb("VmHWM", status))
             time.sleep(SAMPLE_SECONDS)
+        said.seek(0)
+        printed = said.read().decode().strip()
+        failed = None
         if child.returncode:
             errors.seek(0)
-            raise subprocess.CalledProcessError(child.returncode, command, stderr=errors.read())
-    return Measured(time.perf_counter() - start, peak_kb / 1024)
+            if check:
+                raise subprocess.CalledProcessError(child.returncode, command, stderr=errors.read())
+            failed = f"exit {child.returncode}: {errors.read().decode().strip()[-300:]}"
+    return Measured(time.perf_counter() - start, peak_kb / 1024, printed, failed)
 
 
 def store_bytes(path: Path) -> int:

@@ -11,14 +11,13 @@ export per format. Printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
+from benchmarks import ROOT
+from benchmarks.phases import measure_child
 from harvester.exports.files import export_records
 from harvester.exports.stream import scope_ids, stream_records
 from harvester.query import Query
@@ -83,20 +82,12 @@ def phase(name: str, db: Path, out: Path, records: int) -> str:
 
 
 def measured(name: str, db: Path, out: Path, records: int = 0) -> None:
-    """Run a phase in a child process; print its time and peak memory (max RSS). Every phase
-    is a child, generating too: a child's max RSS starts at its parent's (fork)."""
+    """Run a phase in a child process; print its time and peak memory. Every phase is a
+    child, generating too, so each figure is that phase's own."""
     command = [sys.executable, "-m", "benchmarks.snapshot_export", "--phase", name]
-    command += ["--records", str(records)]
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        [*command, "--db", str(db), "--out", str(out)], stdout=subprocess.PIPE, text=True
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    said = child.stdout.read().strip() if child.stdout else ""
-    if status:
-        said = f"failed ({status})"
-    print(f"  {name:<18} {elapsed:7.2f} s  peak {usage.ru_maxrss / 1024:7.0f} MB  {said}")
+    command += ["--records", str(records), "--db", str(db), "--out", str(out)]
+    phase = measure_child(command, ROOT, check=False)
+    print(phase.line(name, phase.result))
 
 
 def store_size(db: Path) -> int:
