@@ -14,16 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from connectors.oai_dc import DC, parse_citation
+from connectors.oai_dc import DC, dc_work
 from harvester.errors import ConnectorError, HarvestError
 from harvester.http import HttpClient, Request
-from harvester.normalize import normalize_issn
+from harvester.oai import OAI
 from harvester.oai_describe import Identity, OaiSet, read_formats, read_identify, read_sets
 from harvester.xml import parse_xml, texts
 
 # Set pages read to find a journal's set on a site-wide endpoint (an OJS page holds 100).
 MAX_SET_PAGES = 20
-_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
 # OJS paths that are pages of a journal, not the journal's path itself.
 _NOT_A_JOURNAL = {"", "index", "oai"}
 
@@ -105,11 +104,10 @@ def sample(
         root = parse_xml(fetch(base_url, params))
     except ConnectorError:
         return (), None, None
-    namespaces = {"dc": DC}
-    sources = texts(root, ".//dc:source", namespaces)
-    issns = dict.fromkeys(i for s in sources if _ISSN.match(s) and (i := normalize_issn(s)))
-    publishers = texts(root, ".//dc:publisher", namespaces)
-    venues = (parse_citation(s).venue for s in sources if ";" in s)
+    works = [dc_work(metadata) for metadata in root.iter(f"{{{OAI}}}metadata")]
+    issns = dict.fromkeys(issn for work in works for issn in work.issn)
+    publishers = texts(root, ".//dc:publisher", {"dc": DC})
+    venues = (work.venue for work in works if work.venue)
     return tuple(issns), (publishers[0] if publishers else None), next(venues, None)
 
 
