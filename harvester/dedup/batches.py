@@ -19,12 +19,13 @@ from harvester.dedup.scoring import score_pairs
 PAIR_BATCH = 20_000
 
 
-def scored_batches(con: duckdb.DuckDBPyConnection, pairs: str) -> Iterator[PairFeatures]:
-    """The features of the pairs (a, b) of table `pairs`, a batch at a time. Each batch is
-    scored from temp table `candidate_pairs` (replaced, then dropped: `pairs` may be it)."""
+def pair_batches(con: duckdb.DuckDBPyConnection, pairs: str, size: int) -> Iterator[int]:
+    """Fill temp table `candidate_pairs` with the pairs (a, b) of table `pairs`, `size` at a
+    time, yielding each batch's number; `candidate_pairs` is dropped at the end (`pairs` may
+    be it)."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE pair_batches AS
-            SELECT a, b, (row_number() OVER () - 1) // {PAIR_BATCH} AS batch FROM {pairs}"""
+            SELECT a, b, (row_number() OVER () - 1) // {int(size)} AS batch FROM {pairs}"""
     )
     found = con.execute("SELECT max(batch) FROM pair_batches").fetchone()
     batches = 0 if found is None or found[0] is None else int(found[0]) + 1
@@ -35,7 +36,14 @@ def scored_batches(con: duckdb.DuckDBPyConnection, pairs: str) -> Iterator[PairF
                    SELECT a, b FROM pair_batches WHERE batch = ?""",
                 [batch],
             )
-            yield score_pairs(con)
+            yield batch
     finally:
         con.execute("DROP TABLE IF EXISTS candidate_pairs")
         con.execute("DROP TABLE IF EXISTS pair_batches")
+
+
+def scored_batches(con: duckdb.DuckDBPyConnection, pairs: str) -> Iterator[PairFeatures]:
+    """The features of the pairs (a, b) of table `pairs`, a batch at a time. Each batch is
+    scored from temp table `candidate_pairs` (replaced, then dropped: `pairs` may be it)."""
+    for _ in pair_batches(con, pairs, PAIR_BATCH):
+        yield score_pairs(con)

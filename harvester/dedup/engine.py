@@ -20,6 +20,7 @@ from harvester.dedup.batches import scored_batches
 from harvester.dedup.blocking import make_candidate_pairs
 from harvester.dedup.chains import consistent
 from harvester.dedup.components import connected_components
+from harvester.dedup.evidence import keep_possible
 from harvester.dedup.features import PairFeatures
 from harvester.dedup.keys import keys_table
 from harvester.dedup.matches import Match, Matches
@@ -52,11 +53,13 @@ def in_memory(keys: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def find_matches(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULT_SETTINGS) -> Matches:
     """Accepted and linked pairs among `fresh` records and between them and all others,
-    scored and judged a batch of pairs at a time (harvester.dedup.batches)."""
+    scored and judged a batch of pairs at a time (harvester.dedup.batches), those without
+    the evidence any rule needs left out first (harvester.dedup.evidence)."""
     candidates = make_candidate_pairs(con)
+    keep_possible(con, "candidate_pairs", "possible_pairs")
     merged: list[Match] = []
     linked: list[Match] = []
-    for features in scored_batches(con, "candidate_pairs"):
+    for features in scored_batches(con, "possible_pairs"):
         decisions = decide(features, settings)
         accepted = decisions.merged
         a, b, title = features.a, features.b, features.title
@@ -69,6 +72,7 @@ def find_matches(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULT_SE
             for i in np.flatnonzero(decisions.linked & ~accepted)
         ]
     # Pairs come out of the join in no particular order; sorted, every run reports alike.
+    con.execute("DROP TABLE possible_pairs")
     merged.sort(key=lambda m: (m.a, m.b))
     linked.sort(key=lambda m: (m.a, m.b))
     return Matches(merged=merged, linked=linked, candidates=candidates)

@@ -118,7 +118,7 @@ JOIN dedup_keys kb ON kb.work_id = p.b
 """
 
 
-class _Strings:
+class PairStrings:
     """The string columns of the pair table, compared as cpdist takes them (Python lists)."""
 
     def __init__(self, table: pa.Table) -> None:
@@ -153,6 +153,18 @@ class _Strings:
         )
         out[both] = np.asarray(best, dtype=np.float64) / 100.0
         return out
+
+
+def title_similarity(strings: PairStrings) -> Floats:
+    """The best of the titles compared, and each title against the other's second title."""
+    best: Floats = np.maximum.reduce(
+        [
+            strings.similarity("title_a", "title_b"),
+            strings.similarity("alt_a", "title_b"),
+            strings.similarity("title_a", "alt_b"),
+        ]
+    )
+    return best
 
 
 # Comparisons that are unknown (NULL) where either record lacks the field: each gives its flag
@@ -210,14 +222,8 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairFeatures:
 
     flags: dict[str, Bools] = {name: flag(name) for name in (*_FLAGS, *_TRI_STATE)}
     flags |= {both: known(name) for name, both in _TRI_STATE.items()}
-    strings = _Strings(table)
-    title = np.maximum.reduce(
-        [
-            strings.similarity("title_a", "title_b"),
-            strings.similarity("alt_a", "title_b"),
-            strings.similarity("title_a", "alt_b"),
-        ]
-    )
+    strings = PairStrings(table)
+    title = title_similarity(strings)
     gap = column["year_gap"].to_numpy(zero_copy_only=False)
     return PairFeatures(
         a=column["a"].to_pylist(),
