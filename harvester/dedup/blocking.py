@@ -8,6 +8,9 @@ pairs of older records were judged when the later of them arrived.
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
+
+from harvester.dedup.batches import registered
 
 # Each key catches duplicates the others miss: a typo at the end of a title (prefix), a
 # prefix such as "Summary of:" or "[Translated title]" (suffix), a rewritten title by the
@@ -35,25 +38,29 @@ BLOCK_KEYS = (
 MAX_BLOCK = 1_000
 
 
-def make_candidate_pairs(con: duckdb.DuckDBPyConnection) -> int:
-    """Fill temp table `candidate_pairs(a, b)` (a < b) from `dedup_keys` and `fresh`."""
+def candidate_pairs(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The candidate pairs (a, b), a < b, of `dedup_keys` and `fresh`, in one query: no temp
+    table (inside the store's transaction, each would be held until it commits)."""
     keys = ", ".join(BLOCK_KEYS)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE blocks AS
-            SELECT work_id, block FROM (
-                SELECT work_id, unnest([{keys}]) AS block FROM dedup_keys
-            ) WHERE block IS NOT NULL
-            QUALIFY count(*) OVER (PARTITION BY block) <= {MAX_BLOCK}"""
-    )
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE candidate_pairs AS
-           WITH new_blocks AS (
+    return con.sql(
+        f"""WITH blocks AS (
+               SELECT work_id, block FROM (
+                   SELECT work_id, unnest([{keys}]) AS block FROM dedup_keys
+               ) WHERE block IS NOT NULL
+               QUALIFY count(*) OVER (PARTITION BY block) <= {MAX_BLOCK}
+           ), new_blocks AS (
                SELECT DISTINCT b.work_id, b.block FROM blocks b
                WHERE b.work_id IN (SELECT work_id FROM fresh)
            ), other_blocks AS (SELECT DISTINCT work_id, block FROM blocks)
            SELECT DISTINCT least(n.work_id, o.work_id) AS a, greatest(n.work_id, o.work_id) AS b
            FROM new_blocks n JOIN other_blocks o
              ON n.block = o.block AND n.work_id <> o.work_id"""
-    )
-    con.execute("DROP TABLE blocks")
-    return int(con.execute("SELECT count(*) FROM candidate_pairs").fetchall()[0][0])
+    ).to_arrow_table()
+
+
+def make_candidate_pairs(con: duckdb.DuckDBPyConnection) -> int:
+    """Fill temp table `candidate_pairs(a, b)` (a < b) from `dedup_keys` and `fresh`."""
+    pairs = candidate_pairs(con)
+    with registered(con, "found_pairs", pairs):
+        con.execute("CREATE OR REPLACE TEMP TABLE candidate_pairs AS SELECT a, b FROM found_pairs")
+    return int(pairs.num_rows)

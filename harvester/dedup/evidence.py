@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from harvester.dedup.batches import pair_batches
+from harvester.dedup.batches import BATCH, pair_batches, pair_table, registered
 from harvester.dedup.features import Bools, Floats, PairFeatures
 from harvester.dedup.scoring import PAIR_FEATURES_SQL, PairStrings, title_similarity
 
@@ -33,7 +33,7 @@ EVIDENCE_BATCH = 100_000
 _EVIDENCE_SQL = f"""
 SELECT a, b, same_doi, same_doi_alias, same_review, same_id, title_prefix, title_affix,
        same_page, same_volume, same_issue, year_gap, title_a, title_b, alt_a, alt_b
-FROM ({PAIR_FEATURES_SQL})
+FROM ({PAIR_FEATURES_SQL.format(pairs=BATCH)})
 """
 
 
@@ -79,19 +79,19 @@ def _evidence(table: pa.Table) -> Evidence:
     )
 
 
-def keep_possible(con: duckdb.DuckDBPyConnection, pairs: str, into: str) -> int:
-    """Temp table `into` (a, b): the pairs of table `pairs` some rule could accept; how many.
-    Uses, and drops, temp table `candidate_pairs` (`pairs` may be it)."""
-    kept: list[pa.Table] = []
+def possible_pairs(con: duckdb.DuckDBPyConnection, pairs: pa.Table) -> pa.Table:
+    """The pairs (a, b) of `pairs` some rule could accept."""
+    kept = [pairs.schema.empty_table()]
     for _ in pair_batches(con, pairs, EVIDENCE_BATCH):
         table = con.sql(_EVIDENCE_SQL).to_arrow_table()
-        possible = _evidence(table).could_match()
-        kept.append(table.select(["a", "b"]).filter(pa.array(possible, pa.bool_())))
-    none = pa.array([], pa.string())
-    found = pa.concat_tables(kept) if kept else pa.table({"a": none, "b": none})
-    con.register("kept_pairs", found)
-    try:
+        possible = pa.array(_evidence(table).could_match(), pa.bool_())
+        kept.append(table.select(["a", "b"]).filter(possible).cast(pairs.schema))
+    return pa.concat_tables(kept)
+
+
+def keep_possible(con: duckdb.DuckDBPyConnection, pairs: str, into: str) -> int:
+    """Temp table `into` (a, b): the pairs of table `pairs` some rule could accept; how many."""
+    found = possible_pairs(con, pair_table(con, pairs))
+    with registered(con, "kept_pairs", found):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT a, b FROM kept_pairs")
-    finally:
-        con.unregister("kept_pairs")
     return int(found.num_rows)

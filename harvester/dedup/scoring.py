@@ -112,7 +112,7 @@ SELECT p.a, p.b,
     coalesce(ka.venue, '') AS venue_a, coalesce(kb.venue, '') AS venue_b,
     coalesce(ka.abstract, '') AS abstract_a, coalesce(kb.abstract, '') AS abstract_b,
     coalesce(ka.meeting, '') AS meeting_a, coalesce(kb.meeting, '') AS meeting_b
-FROM candidate_pairs p
+FROM {pairs} p
 JOIN dedup_keys ka ON ka.work_id = p.a
 JOIN dedup_keys kb ON kb.work_id = p.b
 """
@@ -208,9 +208,9 @@ _FLAGS = (
 )
 
 
-def score_pairs(con: duckdb.DuckDBPyConnection) -> PairFeatures:
-    """The features of every pair in temp table `candidate_pairs`."""
-    table: pa.Table = con.sql(PAIR_FEATURES_SQL).to_arrow_table()
+def score_pairs(con: duckdb.DuckDBPyConnection, pairs: str = "candidate_pairs") -> PairFeatures:
+    """The features of every pair (a, b) of table `pairs`."""
+    table: pa.Table = con.sql(PAIR_FEATURES_SQL.format(pairs=pairs)).to_arrow_table()
     column: dict[str, Any] = {name: table.column(name) for name in table.column_names}
 
     def flag(name: str) -> Bools:
