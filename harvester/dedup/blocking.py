@@ -48,12 +48,16 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection) -> pa.Table:
     most of the memory of deduplication: they are made for `FRESH_GROUP` new records at a
     time, each pair by its smaller new record, so that every pair comes once."""
     keys = ", ".join(BLOCK_KEYS)
-    # A block of one record pairs nothing; a block over MAX_BLOCK is left out.
+    # Only the blocks of new records; of them, a block of one record pairs nothing and a
+    # block over MAX_BLOCK is left out.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE blocks AS
             SELECT work_id, block, work_id IN (SELECT work_id FROM fresh) AS new FROM (
                 SELECT work_id, unnest([{keys}]) AS block FROM dedup_keys
-            ) WHERE block IS NOT NULL
+            ) WHERE block IN (
+                SELECT unnest([{keys}]) FROM dedup_keys
+                WHERE work_id IN (SELECT work_id FROM fresh)
+            )
             QUALIFY count(*) OVER (PARTITION BY block) BETWEEN 2 AND {MAX_BLOCK}"""
     )
     fresh = int(con.execute("SELECT count(*) FROM fresh").fetchall()[0][0])
