@@ -71,15 +71,21 @@ def test_no_rule_accepts_a_pair_without_evidence(merge_preprints: bool) -> None:
 def test_each_piece_of_evidence_is_enough() -> None:
     no, yes = np.array([False]), np.array([True])
     pieces = {
-        "identifier": Evidence(yes, np.array([0.0]), no, no),
-        "title": Evidence(no, np.array([MIN_TITLE]), no, no),
-        "title cut": Evidence(no, np.array([0.0]), yes, no),
-        "same place": Evidence(no, np.array([0.0]), no, yes),
+        "identifier": Evidence(yes, no, no),
+        "same first page": Evidence(no, yes, no),
+        "close title, same authors": Evidence(no, no, yes),
     }
     assert {name: bool(e.could_match()[0]) for name, e in pieces.items()} == dict.fromkeys(
         pieces, True
     )
-    assert not Evidence(no, np.array([MIN_TITLE - 0.01]), no, no).could_match()[0]
+    assert not Evidence(no, no, no).could_match()[0]
+
+
+def test_a_close_title_needs_authors_who_agree() -> None:
+    features = random_features(seed=3, count=1_000)
+    evidence_of = Evidence.of(features)
+    close = (features.title >= MIN_TITLE) | features.title_prefix | features.title_affix
+    assert (evidence_of.close_title_same_authors == (close & features.authors_agree)).all()
 
 
 def test_other_articles_of_one_author_year_block_are_not_scored() -> None:
@@ -117,5 +123,6 @@ def test_the_cases_cluster_alike_with_every_pair_scored(monkeypatch: pytest.Monk
         return [(str(r.record.record_id), r.cluster_id, r.reason) for r in result.rows]
 
     filtered = outcome()
-    monkeypatch.setattr(evidence, "MIN_TITLE", -1.0)  # every pair has the evidence
+    # Every pair has the evidence.
+    monkeypatch.setattr(evidence.Evidence, "could_match", lambda e: np.ones_like(e.identifier))
     assert outcome() == filtered

@@ -167,6 +167,22 @@ def title_similarity(strings: PairStrings) -> Floats:
     return best
 
 
+def author_similarity(strings: PairStrings) -> Floats:
+    """Family names, or (for an export that swapped them) family against given names."""
+    best: Floats = np.maximum.reduce(
+        [
+            # The same names, also in another order ("Hong Zheng", "Zheng Hong").
+            strings.similarity("authors_a", "authors_b", (fuzz.ratio, fuzz.token_sort_ratio)),
+            strings.similarity("given_a", "authors_b"),
+            strings.similarity("authors_a", "given_b"),
+            # "Van der Berg" in one list, "Berg" (particle behind the initials) in the other.
+            strings.similarity("bare_a", "authors_b"),
+            strings.similarity("authors_a", "bare_b"),
+        ]
+    )
+    return best
+
+
 # Comparisons that are unknown (NULL) where either record lacks the field: each gives its flag
 # and whether both records have the field.
 _TRI_STATE = {
@@ -233,17 +249,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection, pairs: str = "candidate_pairs") 
         category_b=np.asarray(column["category_b"].to_pylist(), dtype=object),
         title=title,
         # Family names, or (for an export that swapped them) family against given names.
-        authors=np.maximum.reduce(
-            [
-                # The same names, also in another order ("Hong Zheng", "Zheng Hong").
-                strings.similarity("authors_a", "authors_b", (fuzz.ratio, fuzz.token_sort_ratio)),
-                strings.similarity("given_a", "authors_b"),
-                strings.similarity("authors_a", "given_b"),
-                # "Van der Berg" in one list, "Berg" (particle behind the initials) in the other.
-                strings.similarity("bare_a", "authors_b"),
-                strings.similarity("authors_a", "bare_b"),
-            ]
-        ),
+        authors=author_similarity(strings),
         venue=strings.similarity("venue_a", "venue_b"),
         abstract=strings.similarity("abstract_a", "abstract_b"),
         # Meeting names are written with and without their place, society or year.
