@@ -3,9 +3,10 @@ and the clusters, reasons and candidate counts are the same whatever the batch s
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
-from harvester.dedup import batches
+from harvester.dedup import batches, blocking
 from harvester.dedup.blocking import make_candidate_pairs
 from harvester.dedup.engine import in_memory
 from harvester.dedup.keys import keys_table
@@ -52,3 +53,26 @@ def test_small_batches_give_the_same_clusters(monkeypatch: pytest.MonkeyPatch) -
     whole = outcome()
     monkeypatch.setattr(batches, "PAIR_BATCH", 3)
     assert outcome() == whole
+
+
+@pytest.mark.parametrize("fresh_every", [1, 3])
+def test_pairs_made_a_group_of_new_records_at_a_time_are_the_same(
+    monkeypatch: pytest.MonkeyPatch, fresh_every: int
+) -> None:
+    records = [(work_id, work) for work_id, work in _wang_2019(30)]
+    records += [(f"t:{n}", work) for n, (_, work) in enumerate(_wang_2019(10))]  # copies
+    keys = keys_table(records)
+    fresh = keys.select(["work_id"]).take(list(range(0, keys.num_rows, fresh_every)))
+
+    def pairs() -> set[tuple[str, str]]:
+        with duckdb.connect(":memory:") as con:
+            con.register("dedup_keys", keys)
+            con.register("fresh", fresh)
+            found = blocking.candidate_pairs(con)
+        rows = list(zip(found.column("a").to_pylist(), found.column("b").to_pylist(), strict=True))
+        assert len(rows) == len(set(rows))  # every pair once
+        return set(rows)
+
+    whole = pairs()
+    monkeypatch.setattr(blocking, "FRESH_GROUP", 4)
+    assert pairs() == whole and len(whole) > 300

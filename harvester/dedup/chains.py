@@ -81,15 +81,11 @@ def _conflicts(
         return {}
     table = pa.table({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
     apart: dict[str, set[str]] = defaultdict(set)
-    con.register("chain_pairs", table)
-    try:
-        for features in scored_batches(con, "chain_pairs"):
-            decisions = decide(features, settings)
-            for i in (decisions.conflict & ~decisions.merged & ~decisions.linked).nonzero()[0]:
-                apart[features.a[i]].add(features.b[i])
-                apart[features.b[i]].add(features.a[i])
-    finally:
-        con.unregister("chain_pairs")
+    for features in scored_batches(con, table):
+        decisions = decide(features, settings)
+        for i in (decisions.conflict & ~decisions.merged & ~decisions.linked).nonzero()[0]:
+            apart[features.a[i]].add(features.b[i])
+            apart[features.b[i]].add(features.a[i])
     return apart
 
 

@@ -9,10 +9,8 @@ is recorded in `cluster_merges`; a work that matches nothing opens a new cluster
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -20,17 +18,11 @@ import pyarrow as pa
 from harvester.dedup.chains import consistent
 from harvester.dedup.components import UnionFind
 from harvester.dedup.engine import find_matches
-from harvester.dedup.keys import KEY_COLUMNS, KEYS_VERSION, keys_table
+from harvester.dedup.keying import fresh_keys
+from harvester.dedup.keys import KEY_COLUMNS, KEYS_VERSION
 from harvester.dedup.matches import Match, Matches
 from harvester.dedup.rules import Settings
 from harvester.store import Store
-from harvester.work import Work
-
-_WORK_FIELDS = (
-    "work_id, source, source_id, doi, title, authors, year, venue, abstract, type, volume, "
-    "issue, pages, other_titles, ids, url"
-)
-
 
 _SAME_KEYS = " AND ".join(
     f"f.{column} IS NOT DISTINCT FROM k.{column}" for column in KEY_COLUMNS if column != "work_id"
@@ -89,14 +81,14 @@ def _key_fresh_works(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
               OR w.work_id NOT IN (SELECT work_id FROM cluster_members)""",
         [KEYS_VERSION],
     )
-    rows = con.execute(
-        f"SELECT {_WORK_FIELDS} FROM works WHERE work_id IN (SELECT work_id FROM fresh)"
-    ).fetchall()
-    if not rows:
+    count = int(con.execute("SELECT count(*) FROM fresh").fetchall()[0][0])
+    if not count:
         return 0
-    table = keys_table((row[0], _work(row)) for row in rows)
-    table = table.append_column("keyed_at", pa.array([now] * len(rows), pa.timestamp("us")))
-    table = table.append_column("keys_version", pa.array([KEYS_VERSION] * len(rows), pa.int32()))
+    table = fresh_keys(con, count)
+    table = table.append_column("keyed_at", pa.array([now] * table.num_rows, pa.timestamp("us")))
+    table = table.append_column(
+        "keys_version", pa.array([KEYS_VERSION] * table.num_rows, pa.int32())
+    )
     con.register("fresh_keys", table)
     try:
         # A clustered work keyed as before (sent again unchanged, or changed in fields that
@@ -117,30 +109,6 @@ def _key_fresh_works(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     finally:
         con.unregister("fresh_keys")
     return int(con.execute("SELECT count(*) FROM fresh").fetchall()[0][0])
-
-
-def _work(row: tuple[Any, ...]) -> Work:
-    (_, source, source_id, doi, title, authors, year, venue, abstract, kind, volume, issue) = row[
-        :12
-    ]
-    pages, other_titles, ids, url = row[12:]
-    return Work(
-        source=source,
-        source_id=source_id,
-        doi=doi,
-        title=title,
-        authors=tuple(authors or ()),
-        year=year,
-        venue=venue,
-        abstract=abstract,
-        type=kind,
-        volume=volume,
-        issue=issue,
-        pages=pages,
-        other_titles=tuple(other_titles or ()),
-        ids=json.loads(ids) if ids else {},
-        url=url,
-    )
 
 
 def _record_pairs(

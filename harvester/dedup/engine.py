@@ -17,9 +17,10 @@ import numpy as np
 import pyarrow as pa
 
 from harvester.dedup.batches import scored_batches
-from harvester.dedup.blocking import make_candidate_pairs
+from harvester.dedup.blocking import candidate_pairs, make_candidate_pairs
 from harvester.dedup.chains import consistent
 from harvester.dedup.components import connected_components
+from harvester.dedup.evidence import possible_pairs
 from harvester.dedup.features import PairFeatures
 from harvester.dedup.keys import keys_table
 from harvester.dedup.matches import Match, Matches
@@ -52,11 +53,12 @@ def in_memory(keys: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def find_matches(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULT_SETTINGS) -> Matches:
     """Accepted and linked pairs among `fresh` records and between them and all others,
-    scored and judged a batch of pairs at a time (harvester.dedup.batches)."""
-    candidates = make_candidate_pairs(con)
+    scored and judged a batch of pairs at a time (harvester.dedup.batches), those without
+    the evidence any rule needs left out first (harvester.dedup.evidence)."""
+    found = candidate_pairs(con)
     merged: list[Match] = []
     linked: list[Match] = []
-    for features in scored_batches(con, "candidate_pairs"):
+    for features in scored_batches(con, possible_pairs(con, found)):
         decisions = decide(features, settings)
         accepted = decisions.merged
         a, b, title = features.a, features.b, features.title
@@ -71,7 +73,7 @@ def find_matches(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULT_SE
     # Pairs come out of the join in no particular order; sorted, every run reports alike.
     merged.sort(key=lambda m: (m.a, m.b))
     linked.sort(key=lambda m: (m.a, m.b))
-    return Matches(merged=merged, linked=linked, candidates=candidates)
+    return Matches(merged=merged, linked=linked, candidates=found.num_rows)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,16 @@ SAME_MEETING = 0.60
 LONG_ABSTRACT = 150
 
 
+def authors_agree(authors: Floats, same_first_author: Bools, authors_prefix: Bools) -> Bools:
+    """Surname lists 0.8 alike, or the same first author and lists half alike, or one list
+    the start of the other (a list cut after its first names)."""
+    return np.asarray(
+        (authors >= SAME_AUTHORS)
+        | (same_first_author & (authors >= 0.5))
+        | (same_first_author & authors_prefix)
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class PairFeatures:
     """Every comparison of every candidate pair (a, b), as parallel arrays.
@@ -202,11 +212,7 @@ class PairFeatures:
     def authors_agree(self) -> Bools:
         """Surname lists 0.8 alike, or the same first author and lists half alike, or one
         list the start of the other (a list cut after its first names)."""
-        return (
-            (self.authors >= SAME_AUTHORS)
-            | (self.same_first_author & (self.authors >= 0.5))
-            | (self.same_first_author & self.authors_prefix)
-        )
+        return authors_agree(self.authors, self.same_first_author, self.authors_prefix)
 
     @cached_property
     def authors_ok(self) -> Bools:

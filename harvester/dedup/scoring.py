@@ -112,13 +112,13 @@ SELECT p.a, p.b,
     coalesce(ka.venue, '') AS venue_a, coalesce(kb.venue, '') AS venue_b,
     coalesce(ka.abstract, '') AS abstract_a, coalesce(kb.abstract, '') AS abstract_b,
     coalesce(ka.meeting, '') AS meeting_a, coalesce(kb.meeting, '') AS meeting_b
-FROM candidate_pairs p
+FROM {pairs} p
 JOIN dedup_keys ka ON ka.work_id = p.a
 JOIN dedup_keys kb ON kb.work_id = p.b
 """
 
 
-class _Strings:
+class PairStrings:
     """The string columns of the pair table, compared as cpdist takes them (Python lists)."""
 
     def __init__(self, table: pa.Table) -> None:
@@ -153,6 +153,34 @@ class _Strings:
         )
         out[both] = np.asarray(best, dtype=np.float64) / 100.0
         return out
+
+
+def title_similarity(strings: PairStrings) -> Floats:
+    """The best of the titles compared, and each title against the other's second title."""
+    best: Floats = np.maximum.reduce(
+        [
+            strings.similarity("title_a", "title_b"),
+            strings.similarity("alt_a", "title_b"),
+            strings.similarity("title_a", "alt_b"),
+        ]
+    )
+    return best
+
+
+def author_similarity(strings: PairStrings) -> Floats:
+    """Family names, or (for an export that swapped them) family against given names."""
+    best: Floats = np.maximum.reduce(
+        [
+            # The same names, also in another order ("Hong Zheng", "Zheng Hong").
+            strings.similarity("authors_a", "authors_b", (fuzz.ratio, fuzz.token_sort_ratio)),
+            strings.similarity("given_a", "authors_b"),
+            strings.similarity("authors_a", "given_b"),
+            # "Van der Berg" in one list, "Berg" (particle behind the initials) in the other.
+            strings.similarity("bare_a", "authors_b"),
+            strings.similarity("authors_a", "bare_b"),
+        ]
+    )
+    return best
 
 
 # Comparisons that are unknown (NULL) where either record lacks the field: each gives its flag
@@ -196,9 +224,9 @@ _FLAGS = (
 )
 
 
-def score_pairs(con: duckdb.DuckDBPyConnection) -> PairFeatures:
-    """The features of every pair in temp table `candidate_pairs`."""
-    table: pa.Table = con.sql(PAIR_FEATURES_SQL).to_arrow_table()
+def score_pairs(con: duckdb.DuckDBPyConnection, pairs: str = "candidate_pairs") -> PairFeatures:
+    """The features of every pair (a, b) of table `pairs`."""
+    table: pa.Table = con.sql(PAIR_FEATURES_SQL.format(pairs=pairs)).to_arrow_table()
     column: dict[str, Any] = {name: table.column(name) for name in table.column_names}
 
     def flag(name: str) -> Bools:
@@ -210,14 +238,8 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairFeatures:
 
     flags: dict[str, Bools] = {name: flag(name) for name in (*_FLAGS, *_TRI_STATE)}
     flags |= {both: known(name) for name, both in _TRI_STATE.items()}
-    strings = _Strings(table)
-    title = np.maximum.reduce(
-        [
-            strings.similarity("title_a", "title_b"),
-            strings.similarity("alt_a", "title_b"),
-            strings.similarity("title_a", "alt_b"),
-        ]
-    )
+    strings = PairStrings(table)
+    title = title_similarity(strings)
     gap = column["year_gap"].to_numpy(zero_copy_only=False)
     return PairFeatures(
         a=column["a"].to_pylist(),
@@ -227,17 +249,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection) -> PairFeatures:
         category_b=np.asarray(column["category_b"].to_pylist(), dtype=object),
         title=title,
         # Family names, or (for an export that swapped them) family against given names.
-        authors=np.maximum.reduce(
-            [
-                # The same names, also in another order ("Hong Zheng", "Zheng Hong").
-                strings.similarity("authors_a", "authors_b", (fuzz.ratio, fuzz.token_sort_ratio)),
-                strings.similarity("given_a", "authors_b"),
-                strings.similarity("authors_a", "given_b"),
-                # "Van der Berg" in one list, "Berg" (particle behind the initials) in the other.
-                strings.similarity("bare_a", "authors_b"),
-                strings.similarity("authors_a", "bare_b"),
-            ]
-        ),
+        authors=author_similarity(strings),
         venue=strings.similarity("venue_a", "venue_b"),
         abstract=strings.similarity("abstract_a", "abstract_b"),
         # Meeting names are written with and without their place, society or year.
