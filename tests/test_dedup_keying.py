@@ -1,8 +1,9 @@
-"""Works are keyed in chunks, in forked workers for many: the same keys as one by one."""
+"""Works are keyed in chunks, in worker processes for many: the same keys as one by one."""
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import datetime
 
 import pytest
@@ -47,5 +48,30 @@ def test_chunks_and_workers_key_as_one_by_one(
         monkeypatch.setattr(keying, "KEY_CHUNK", 4)
         monkeypatch.setattr(keying, "PARALLEL_FROM", parallel_from)
         keyed = keying.fresh_keys(con, len(records))
+    expected = keys_table((f"crossref:{w.source_id}", w) for w in records)
+    assert keyed.sort_by("work_id").to_pylist() == expected.sort_by("work_id").to_pylist()
+
+
+def test_workers_start_from_a_fork_server_beside_other_threads(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In `serve`, web and scheduler threads run beside deduplication: its workers are not
+    forked from that process, and key the same."""
+    records = works(9)
+    release = threading.Event()
+    beside = threading.Thread(target=release.wait, daemon=True)
+    beside.start()
+    try:
+        assert keying.start_method() == "forkserver"
+        with store.transaction() as con:
+            upsert_works(con, records, NOW)
+            con.execute("CREATE OR REPLACE TEMP TABLE fresh AS SELECT work_id FROM works")
+            monkeypatch.setattr(keying, "KEY_CHUNK", 4)
+            monkeypatch.setattr(keying, "PARALLEL_FROM", 0)
+            monkeypatch.setattr(keying, "usable_cores", lambda: 2)
+            keyed = keying.fresh_keys(con, len(records))
+    finally:
+        release.set()
+        beside.join()
     expected = keys_table((f"crossref:{w.source_id}", w) for w in records)
     assert keyed.sort_by("work_id").to_pylist() == expected.sort_by("work_id").to_pylist()

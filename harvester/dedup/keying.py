@@ -2,7 +2,7 @@
 
 Keying is per-record Python, most of the time of a first run's deduplication. The works are
 read from DuckDB as Arrow batches of `KEY_CHUNK` rows, so only a chunk of them is ever held as
-Python objects; from `PARALLEL_FROM` works on, the chunks are keyed in forked workers (they
+Python objects; from `PARALLEL_FROM` works on, the chunks are keyed in worker processes (they
 receive Arrow batches and send back Arrow key tables), a few chunks ahead at most. Chunks come
 back in order: the keys are the same on one core or many.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Iterator
 from multiprocessing.pool import AsyncResult
@@ -38,7 +39,7 @@ def fresh_keys(con: duckdb.DuckDBPyConnection, count: int) -> pa.Table:
         f"SELECT {_WORK_FIELDS} FROM works WHERE work_id IN (SELECT work_id FROM fresh)"
     ).to_arrow_reader(KEY_CHUNK)
     workers = min(usable_cores(), 8)
-    forks = "fork" in multiprocessing.get_all_start_methods()
+    forks = {"fork", "forkserver"} <= set(multiprocessing.get_all_start_methods())
     if count < PARALLEL_FROM or workers < 2 or not forks:
         tables = [_chunk_keys(batch) for batch in reader]
     else:
@@ -46,9 +47,16 @@ def fresh_keys(con: duckdb.DuckDBPyConnection, count: int) -> pa.Table:
     return pa.concat_tables(tables) if tables else KEY_SCHEMA.empty_table()
 
 
+def start_method() -> str:
+    """How keying workers start: forked from this process when it runs no other thread (the
+    CLI's `run`); from a fork server otherwise (`serve`: its web and scheduler threads may hold
+    locks a plain fork would copy held). Batches travel pickled either way."""
+    return "fork" if threading.active_count() == 1 else "forkserver"
+
+
 def _in_workers(batches: Iterator[pa.RecordBatch], workers: int) -> Iterator[pa.Table]:
-    """The keys of each batch, in order, keyed by `workers` forked processes."""
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    """The keys of each batch, in order, keyed by `workers` worker processes."""
+    with multiprocessing.get_context(start_method()).Pool(workers) as pool:
         pending: deque[AsyncResult[pa.Table]] = deque()
         for batch in batches:
             pending.append(pool.apply_async(_chunk_keys, (batch,)))
