@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from harvester.work import Text, as_text
@@ -87,21 +89,31 @@ def language_code(value: str | None) -> str | None:
 
 def guess_language(text: str) -> str | None:
     """The language of `text` by its commonest words, or None when the words do not say."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    hits = {code: sum(1 for w in words if w in common) for code, common in STOPWORDS.items()}
+    hits = dict.fromkeys(STOPWORDS, 0)
+    # Each distinct word looked up once, with its count (abstracts repeat their words).
+    for word, times in Counter(_WORD.findall(text)).items():
+        lowered = word.lower()
+        for code, common in STOPWORDS.items():
+            if lowered in common:
+                hits[code] += times
     ranked = sorted(hits.items(), key=lambda item: item[1], reverse=True)
     best, count = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     return best if count >= MIN_HITS and count >= 2 * runner_up else None
 
 
+# Texts whose keys are kept (a cluster's or a record's worth, many times over).
+KEYS_CACHED = 4096
 # Not a letter or digit: `\W` is exactly "not str.isalnum()", but for the underscore.
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=KEYS_CACHED)
 def _key(text: str) -> str:
     """The letters and digits of `text`, case and accents folded (one C pass, not a Python
-    loop over characters: abstracts are long, and every member's are keyed per snapshot)."""
+    loop over characters: abstracts are long, and every member's are keyed per snapshot).
+    Cached: a record's title is often also listed in its titles, and a cluster's members
+    share theirs, so one text is keyed several times in a row."""
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
