@@ -61,13 +61,18 @@ LEFT JOIN snapshot_entries e
 WHERE e.fingerprint IS DISTINCT FROM c.fingerprint
 """
 
-_CHUNK = f"""
-SELECT c.cluster_id, c.fingerprint, {MEMBER_FIELDS}
+# The members of the clusters to make again, gathered in one join and stored in chunk order:
+# a chunk is then read off its own rows (zone maps), not joined again against every work.
+_TODO = f"""
+CREATE OR REPLACE TEMP TABLE snapshot_todo AS
+SELECT c.chunk, c.cluster_id, c.fingerprint, {MEMBER_FIELDS}
 FROM snapshot_remake c
 JOIN snapshot_now n USING (cluster_id)
 JOIN works w USING (work_id)
-WHERE c.chunk = ?
-ORDER BY c.cluster_id, w.work_id
+ORDER BY c.chunk, c.cluster_id, w.work_id
+"""
+_CHUNK = """
+SELECT * EXCLUDE (chunk) FROM snapshot_todo WHERE chunk = ? ORDER BY cluster_id, work_id
 """
 
 MADE_TABLE = """
@@ -131,10 +136,12 @@ def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
 
 
 def find_changes(con: duckdb.DuckDBPyConnection, review_id: str) -> int:
-    """Fill `snapshot_now` and `snapshot_remake`; the number of chunks to make again."""
+    """Fill `snapshot_now`, `snapshot_remake` and `snapshot_todo`; the number of chunks to make
+    again."""
     con.execute(_NOW, {"review": review_id})
     con.execute(_REMAKE, {"review": review_id, "chunk": REMAKE_CHUNK})
     chunks = con.execute("SELECT max(chunk) FROM snapshot_remake").fetchone()
+    con.execute(_TODO)
     return 0 if chunks is None or chunks[0] is None else int(chunks[0]) + 1
 
 
@@ -166,5 +173,6 @@ def store_entries(
 
 
 def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
-    for table in ("snapshot_now", "snapshot_remake", "snapshot_made", "snapshot_closing"):
+    scratch = ("snapshot_now", "snapshot_remake", "snapshot_todo", "snapshot_made")
+    for table in (*scratch, "snapshot_closing"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
