@@ -74,6 +74,7 @@ STOPWORDS = {
 }
 MIN_HITS = 2
 _WORD = re.compile(r"[^\W\d_]+")
+_ASCII_WORD = re.compile(r"[a-z]+")
 
 
 def language_code(value: str | None) -> str | None:
@@ -90,9 +91,13 @@ def language_code(value: str | None) -> str | None:
 def guess_language(text: str) -> str | None:
     """The language of `text` by its commonest words, or None when the words do not say."""
     hits = dict.fromkeys(STOPWORDS, 0)
-    # Each distinct word looked up once, with its count (abstracts repeat their words).
-    for word, times in Counter(_WORD.findall(text)).items():
-        lowered = word.lower()
+    # Each distinct word looked up once, with its count (abstracts repeat their words). An ASCII
+    # text's words are its runs of ASCII letters, lowered with it in one go.
+    if text.isascii():
+        words = Counter(_ASCII_WORD.findall(text.lower()))
+    else:
+        words = Counter(w.lower() for w in _WORD.findall(text))
+    for lowered, times in words.items():
         for code, common in STOPWORDS.items():
             if lowered in common:
                 hits[code] += times
@@ -106,6 +111,7 @@ def guess_language(text: str) -> str | None:
 KEYS_CACHED = 4096
 # Not a letter or digit: `\W` is exactly "not str.isalnum()", but for the underscore.
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 
 @lru_cache(maxsize=KEYS_CACHED)
@@ -119,21 +125,28 @@ def _key(text: str) -> str:
 
 def merge_texts(*groups: Iterable[Text]) -> list[Text]:
     """Every distinct text of the groups, in order; a repeat only fills a missing language."""
+    texts = [text for group in groups for text in group]
+    if len(texts) == 1:  # nothing to compare: keyed only to know it is not empty
+        return [texts[0]] if _has_key(texts[0].text) else []
     out: list[Text] = []
     seen: dict[str, int] = {}
-    for group in groups:
-        for text in group:
-            key = _key(text.text)
-            if not key:
-                continue
-            if key in seen:
-                kept = out[seen[key]]
-                if kept.language is None and text.language:
-                    out[seen[key]] = Text(kept.text, text.language)
-                continue
-            seen[key] = len(out)
-            out.append(text)
+    for text in texts:
+        key = _key(text.text)
+        if not key:
+            continue
+        if key in seen:
+            kept = out[seen[key]]
+            if kept.language is None and text.language:
+                out[seen[key]] = Text(kept.text, text.language)
+            continue
+        seen[key] = len(out)
+        out.append(text)
     return out
+
+
+def _has_key(text: str) -> bool:
+    """Whether `_key(text)` is not empty: an ASCII letter or digit is always kept by it."""
+    return _ASCII_ALNUM.search(text) is not None or bool(_key(text))
 
 
 def record_texts(record: Mapping[str, Any], kind: str) -> list[Text]:

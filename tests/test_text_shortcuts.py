@@ -3,6 +3,7 @@ without keying them when its members give one string, and a language guess count
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from hypothesis import given
@@ -12,11 +13,13 @@ from harvester.languages import (
     _WORD,
     MIN_HITS,
     STOPWORDS,
+    _key,
     guess_language,
     merge_texts,
     record_texts,
 )
 from harvester.snapshot import canonical_record, completeness
+from harvester.work import Text
 
 TEXTS = st.sampled_from(["Judul", "judul", "Title", "Títle", "", "  ", "Title!"])
 LANGUAGES = st.sampled_from([None, "id", "en"])
@@ -85,3 +88,13 @@ WORDS = st.sampled_from(["the", "THE", "Of", "dan", "yang", "İN", "di", "x", "9
 @given(st.lists(st.one_of(WORDS, st.text(max_size=4)), max_size=12).map(" ".join))
 def test_language_guess_counts_words_as_before(text: str) -> None:
     assert guess_language(text) == _guess_word_by_word(text)
+
+
+@given(st.text(alphabet=string.printable, max_size=40))
+def test_language_guess_of_ascii_texts_counts_words_as_before(text: str) -> None:
+    assert guess_language(text) == _guess_word_by_word(text)
+
+
+@given(st.one_of(st.text(max_size=6), st.sampled_from(["™", "_", " - ", "①", "x"])), LANGUAGES)
+def test_a_lone_text_is_kept_when_its_key_is_not_empty(text: str, language: str | None) -> None:
+    assert merge_texts([Text(text, language)]) == ([Text(text, language)] if _key(text) else [])
