@@ -77,7 +77,7 @@ def _completeness(row: dict[str, Any]) -> tuple[int, int, str]:
 def canonical_record(members: list[dict[str, Any]]) -> dict[str, Any]:
     """The most complete member, with empty fields filled from the other members, and every
     title and abstract any member gave (its own first)."""
-    ranked = sorted(members, key=_completeness, reverse=True)
+    ranked = sorted(members, key=_completeness, reverse=True) if len(members) > 1 else members
     best = dict(ranked[0])
     for other in ranked[1:]:
         for key in FILLABLE:

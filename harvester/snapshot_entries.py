@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import duckdb
@@ -152,14 +154,11 @@ def remake_chunks(
     chunk; each chunk is read whole before it is yielded, so the caller may write between."""
     for chunk in range(chunks):
         cursor = con.execute(_CHUNK, [chunk])
-        columns = [d[0] for d in cursor.description or []]
-        clusters: dict[str, tuple[int, list[dict[str, Any]]]] = {}
-        for row in cursor.fetchall():
-            member = dict(zip(columns, row, strict=True))
-            cluster_id, fingerprint = member.pop("cluster_id"), member.pop("fingerprint")
-            clusters.setdefault(cluster_id, (fingerprint, []))[1].append(member)
-        for cluster_id, (fingerprint, members) in clusters.items():
-            yield cluster_id, fingerprint, members
+        fields = [d[0] for d in cursor.description or []][2:]  # after cluster id, fingerprint
+        rows = cursor.fetchall()
+        # In cluster order: a cluster's members are consecutive rows.
+        for (cluster_id, fingerprint), members in groupby(rows, key=itemgetter(0, 1)):
+            yield cluster_id, fingerprint, [dict(zip(fields, m[2:], strict=True)) for m in members]
 
 
 def store_entries(
