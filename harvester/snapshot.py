@@ -23,6 +23,7 @@ from harvester.retractions import cluster_retraction, retraction_notices
 from harvester.review import Review
 from harvester.snapshot_entries import (
     ADD_MADE,
+    DROP_TODO,
     MADE_TABLE,
     REMAKE_CHUNK,
     SNAPSHOT_MEMORY,
@@ -200,6 +201,7 @@ def _create(
             store.con.register("made_rows", table)
             store.con.execute(ADD_MADE)
             store.con.unregister("made_rows")
+        store.con.execute(DROP_TODO)  # read: its memory is the new entries' to write
     per_source = {
         str(source): int(n)
         for source, n in store.rows(

@@ -73,6 +73,7 @@ JOIN snapshot_now n USING (cluster_id)
 JOIN works w USING (work_id)
 ORDER BY c.chunk, c.cluster_id, w.work_id
 """
+DROP_TODO = "DROP TABLE IF EXISTS snapshot_todo"
 _CHUNK = """
 SELECT * EXCLUDE (chunk) FROM snapshot_todo WHERE chunk = ? ORDER BY cluster_id, work_id
 """
@@ -106,15 +107,22 @@ UPDATE snapshot_entries SET last_snapshot = $previous
 WHERE review_id = $review AND last_snapshot IS NULL
   AND cluster_id IN (SELECT cluster_id FROM snapshot_closing)
 """
+# The clusters to open are named first (ids only): the entries are then copied as
+# `snapshot_made` holds them, in cluster order, with no sort of their records (which, at a
+# million records, ran past DuckDB's memory limit).
+_OPENING = """
+CREATE OR REPLACE TEMP TABLE snapshot_opening AS
+SELECT m.cluster_id FROM snapshot_made m
+WHERE NOT EXISTS (SELECT 1 FROM snapshot_entries e
+                  WHERE e.review_id = $review AND e.last_snapshot IS NULL
+                    AND e.cluster_id = m.cluster_id)
+"""
 _OPEN = """
 INSERT INTO snapshot_entries
 SELECT $review, m.cluster_id, $snapshot, NULL, m.fingerprint, m.content, m.canonical_work_id,
        m.work_ids, m.sources, m.record
 FROM snapshot_made m
-WHERE NOT EXISTS (SELECT 1 FROM snapshot_entries e
-                  WHERE e.review_id = $review AND e.last_snapshot IS NULL
-                    AND e.cluster_id = m.cluster_id)
-ORDER BY m.cluster_id
+WHERE m.cluster_id IN (SELECT cluster_id FROM snapshot_opening)
 """
 _KEEP = """
 UPDATE snapshot_entries e SET fingerprint = m.fingerprint
@@ -167,11 +175,12 @@ def store_entries(
     """Write the new snapshot's membership from `snapshot_now` and `snapshot_made`."""
     con.execute(_CLOSING, {"review": review_id})
     con.execute(_CLOSE, {"review": review_id, "previous": previous})
-    con.execute(_OPEN, {"review": review_id, "snapshot": snapshot_id})
+    con.execute(_OPENING, {"review": review_id})
+    con.execute(_OPEN, {"snapshot": snapshot_id, "review": review_id})
     con.execute(_KEEP, {"review": review_id})
 
 
 def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
     scratch = ("snapshot_now", "snapshot_remake", "snapshot_todo", "snapshot_made")
-    for table in (*scratch, "snapshot_closing"):
+    for table in (*scratch, "snapshot_closing", "snapshot_opening"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
