@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from harvester.work import Text, as_text
@@ -72,6 +74,7 @@ STOPWORDS = {
 }
 MIN_HITS = 2
 _WORD = re.compile(r"[^\W\d_]+")
+_ASCII_WORD = re.compile(r"[a-z]+")
 
 
 def language_code(value: str | None) -> str | None:
@@ -87,41 +90,63 @@ def language_code(value: str | None) -> str | None:
 
 def guess_language(text: str) -> str | None:
     """The language of `text` by its commonest words, or None when the words do not say."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    hits = {code: sum(1 for w in words if w in common) for code, common in STOPWORDS.items()}
+    hits = dict.fromkeys(STOPWORDS, 0)
+    # Each distinct word looked up once, with its count (abstracts repeat their words). An ASCII
+    # text's words are its runs of ASCII letters, lowered with it in one go.
+    if text.isascii():
+        words = Counter(_ASCII_WORD.findall(text.lower()))
+    else:
+        words = Counter(w.lower() for w in _WORD.findall(text))
+    for lowered, times in words.items():
+        for code, common in STOPWORDS.items():
+            if lowered in common:
+                hits[code] += times
     ranked = sorted(hits.items(), key=lambda item: item[1], reverse=True)
     best, count = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     return best if count >= MIN_HITS and count >= 2 * runner_up else None
 
 
+# Texts whose keys are kept (a cluster's or a record's worth, many times over).
+KEYS_CACHED = 4096
 # Not a letter or digit: `\W` is exactly "not str.isalnum()", but for the underscore.
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 
+@lru_cache(maxsize=KEYS_CACHED)
 def _key(text: str) -> str:
     """The letters and digits of `text`, case and accents folded (one C pass, not a Python
-    loop over characters: abstracts are long, and every member's are keyed per snapshot)."""
+    loop over characters: abstracts are long, and every member's are keyed per snapshot).
+    Cached: a record's title is often also listed in its titles, and a cluster's members
+    share theirs, so one text is keyed several times in a row."""
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def merge_texts(*groups: Iterable[Text]) -> list[Text]:
     """Every distinct text of the groups, in order; a repeat only fills a missing language."""
+    texts = [text for group in groups for text in group]
+    if len(texts) == 1:  # nothing to compare: keyed only to know it is not empty
+        return [texts[0]] if _has_key(texts[0].text) else []
     out: list[Text] = []
     seen: dict[str, int] = {}
-    for group in groups:
-        for text in group:
-            key = _key(text.text)
-            if not key:
-                continue
-            if key in seen:
-                kept = out[seen[key]]
-                if kept.language is None and text.language:
-                    out[seen[key]] = Text(kept.text, text.language)
-                continue
-            seen[key] = len(out)
-            out.append(text)
+    for text in texts:
+        key = _key(text.text)
+        if not key:
+            continue
+        if key in seen:
+            kept = out[seen[key]]
+            if kept.language is None and text.language:
+                out[seen[key]] = Text(kept.text, text.language)
+            continue
+        seen[key] = len(out)
+        out.append(text)
     return out
+
+
+def _has_key(text: str) -> bool:
+    """Whether `_key(text)` is not empty: an ASCII letter or digit is always kept by it."""
+    return _ASCII_ALNUM.search(text) is not None or bool(_key(text))
 
 
 def record_texts(record: Mapping[str, Any], kind: str) -> list[Text]:

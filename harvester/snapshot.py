@@ -23,6 +23,7 @@ from harvester.retractions import cluster_retraction, retraction_notices
 from harvester.review import Review
 from harvester.snapshot_entries import (
     ADD_MADE,
+    DROP_TODO,
     MADE_TABLE,
     REMAKE_CHUNK,
     SNAPSHOT_MEMORY,
@@ -33,6 +34,7 @@ from harvester.snapshot_entries import (
     store_entries,
 )
 from harvester.store import Store
+from harvester.work import as_text
 
 # Fields a canonical record may borrow from another member of its cluster.
 FILLABLE = (
@@ -76,17 +78,36 @@ def _completeness(row: dict[str, Any]) -> tuple[int, int, str]:
 def canonical_record(members: list[dict[str, Any]]) -> dict[str, Any]:
     """The most complete member, with empty fields filled from the other members, and every
     title and abstract any member gave (its own first)."""
-    ranked = sorted(members, key=_completeness, reverse=True)
+    ranked = sorted(members, key=_completeness, reverse=True) if len(members) > 1 else members
     best = dict(ranked[0])
     for other in ranked[1:]:
         for key in FILLABLE:
             if not best.get(key) and other.get(key):
                 best[key] = other[key]
     for kind in ("title", "abstract"):
-        texts = merge_texts(*(record_texts(m, kind) for m in ranked))
-        # One text is already the record's title or abstract: listed only when there are more.
-        best[f"{kind}s"] = [t.to_dict() for t in texts] if len(texts) > 1 else []
+        best[f"{kind}s"] = _listed_texts(ranked, kind)
     return best
+
+
+def _listed_texts(ranked: list[dict[str, Any]], kind: str) -> list[dict[str, str | None]]:
+    """Every title or abstract the members give, when there is more than one."""
+    if len(_given_texts(ranked, kind)) < 2:
+        return []  # most clusters: one text (or one text given by each member), nothing to key
+    texts = merge_texts(*(record_texts(m, kind) for m in ranked))
+    # One text is already the record's title or abstract: listed only when there are more.
+    return [t.to_dict() for t in texts] if len(texts) > 1 else []
+
+
+def _given_texts(members: list[dict[str, Any]], kind: str) -> set[str]:
+    """The distinct strings `record_texts` would read off the members (before keying)."""
+    given: set[str] = set()
+    for member in members:
+        given.update(as_text(t).text for t in member.get(f"{kind}s") or ())
+        if member.get(kind):
+            given.add(member[kind])
+        if kind == "title":
+            given.update(member.get("other_titles") or ())
+    return given
 
 
 def _made_rows(store: Store, chunks: int, notices: dict[str, list[str]]) -> Iterator[pa.Table]:
@@ -180,6 +201,7 @@ def _create(
             store.con.register("made_rows", table)
             store.con.execute(ADD_MADE)
             store.con.unregister("made_rows")
+        store.con.execute(DROP_TODO)  # read: its memory is the new entries' to write
     per_source = {
         str(source): int(n)
         for source, n in store.rows(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import duckdb
@@ -61,13 +63,19 @@ LEFT JOIN snapshot_entries e
 WHERE e.fingerprint IS DISTINCT FROM c.fingerprint
 """
 
-_CHUNK = f"""
-SELECT c.cluster_id, c.fingerprint, {MEMBER_FIELDS}
+# The members of the clusters to make again, gathered in one join and stored in chunk order:
+# a chunk is then read off its own rows (zone maps), not joined again against every work.
+_TODO = f"""
+CREATE OR REPLACE TEMP TABLE snapshot_todo AS
+SELECT c.chunk, c.cluster_id, c.fingerprint, {MEMBER_FIELDS}
 FROM snapshot_remake c
 JOIN snapshot_now n USING (cluster_id)
 JOIN works w USING (work_id)
-WHERE c.chunk = ?
-ORDER BY c.cluster_id, w.work_id
+ORDER BY c.chunk, c.cluster_id, w.work_id
+"""
+DROP_TODO = "DROP TABLE IF EXISTS snapshot_todo"
+_CHUNK = """
+SELECT * EXCLUDE (chunk) FROM snapshot_todo WHERE chunk = ? ORDER BY cluster_id, work_id
 """
 
 MADE_TABLE = """
@@ -99,15 +107,22 @@ UPDATE snapshot_entries SET last_snapshot = $previous
 WHERE review_id = $review AND last_snapshot IS NULL
   AND cluster_id IN (SELECT cluster_id FROM snapshot_closing)
 """
+# The clusters to open are named first (ids only): the entries are then copied as
+# `snapshot_made` holds them, in cluster order, with no sort of their records (which, at a
+# million records, ran past DuckDB's memory limit).
+_OPENING = """
+CREATE OR REPLACE TEMP TABLE snapshot_opening AS
+SELECT m.cluster_id FROM snapshot_made m
+WHERE NOT EXISTS (SELECT 1 FROM snapshot_entries e
+                  WHERE e.review_id = $review AND e.last_snapshot IS NULL
+                    AND e.cluster_id = m.cluster_id)
+"""
 _OPEN = """
 INSERT INTO snapshot_entries
 SELECT $review, m.cluster_id, $snapshot, NULL, m.fingerprint, m.content, m.canonical_work_id,
        m.work_ids, m.sources, m.record
 FROM snapshot_made m
-WHERE NOT EXISTS (SELECT 1 FROM snapshot_entries e
-                  WHERE e.review_id = $review AND e.last_snapshot IS NULL
-                    AND e.cluster_id = m.cluster_id)
-ORDER BY m.cluster_id
+WHERE m.cluster_id IN (SELECT cluster_id FROM snapshot_opening)
 """
 _KEEP = """
 UPDATE snapshot_entries e SET fingerprint = m.fingerprint
@@ -131,10 +146,12 @@ def memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
 
 
 def find_changes(con: duckdb.DuckDBPyConnection, review_id: str) -> int:
-    """Fill `snapshot_now` and `snapshot_remake`; the number of chunks to make again."""
+    """Fill `snapshot_now`, `snapshot_remake` and `snapshot_todo`; the number of chunks to make
+    again."""
     con.execute(_NOW, {"review": review_id})
     con.execute(_REMAKE, {"review": review_id, "chunk": REMAKE_CHUNK})
     chunks = con.execute("SELECT max(chunk) FROM snapshot_remake").fetchone()
+    con.execute(_TODO)
     return 0 if chunks is None or chunks[0] is None else int(chunks[0]) + 1
 
 
@@ -145,14 +162,11 @@ def remake_chunks(
     chunk; each chunk is read whole before it is yielded, so the caller may write between."""
     for chunk in range(chunks):
         cursor = con.execute(_CHUNK, [chunk])
-        columns = [d[0] for d in cursor.description or []]
-        clusters: dict[str, tuple[int, list[dict[str, Any]]]] = {}
-        for row in cursor.fetchall():
-            member = dict(zip(columns, row, strict=True))
-            cluster_id, fingerprint = member.pop("cluster_id"), member.pop("fingerprint")
-            clusters.setdefault(cluster_id, (fingerprint, []))[1].append(member)
-        for cluster_id, (fingerprint, members) in clusters.items():
-            yield cluster_id, fingerprint, members
+        fields = [d[0] for d in cursor.description or []][2:]  # after cluster id, fingerprint
+        rows = cursor.fetchall()
+        # In cluster order: a cluster's members are consecutive rows.
+        for (cluster_id, fingerprint), members in groupby(rows, key=itemgetter(0, 1)):
+            yield cluster_id, fingerprint, [dict(zip(fields, m[2:], strict=True)) for m in members]
 
 
 def store_entries(
@@ -161,10 +175,12 @@ def store_entries(
     """Write the new snapshot's membership from `snapshot_now` and `snapshot_made`."""
     con.execute(_CLOSING, {"review": review_id})
     con.execute(_CLOSE, {"review": review_id, "previous": previous})
-    con.execute(_OPEN, {"review": review_id, "snapshot": snapshot_id})
+    con.execute(_OPENING, {"review": review_id})
+    con.execute(_OPEN, {"snapshot": snapshot_id, "review": review_id})
     con.execute(_KEEP, {"review": review_id})
 
 
 def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
-    for table in ("snapshot_now", "snapshot_remake", "snapshot_made", "snapshot_closing"):
+    scratch = ("snapshot_now", "snapshot_remake", "snapshot_todo", "snapshot_made")
+    for table in (*scratch, "snapshot_closing", "snapshot_opening"):
         con.execute(f"DROP TABLE IF EXISTS {table}")

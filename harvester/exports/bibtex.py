@@ -38,6 +38,8 @@ DEFAULT_TYPE = ("misc", "howpublished")
 
 def _balanced(value: str) -> str:
     """A value with unbalanced braces would swallow the rest of the file: drop its braces."""
+    if "{" not in value and "}" not in value:
+        return value  # most values (checked at C speed, not char by char)
     depth = 0
     for char in value:
         depth += (char == "{") - (char == "}")
