@@ -21,6 +21,7 @@ import duckdb
 
 from harvester.connector import Connector
 from harvester.errors import DeadlineError, ProtocolError, UnexpectedResponseError
+from harvester.gc_pause import paused_gc
 from harvester.http import HttpClient, Request
 from harvester.page_records import Received, map_received, page_watermark, receive
 from harvester.pagination import Page
@@ -123,7 +124,9 @@ class SourceWalk:
         received, idle = 0, 0
         for number, (_, page) in enumerate(connector.pages(self.fetch, plan.first), 1):
             received += len(page.records)
-            counts = self.store_page(page, self.capped(receive(connector, page.records)), number)
+            with paused_gc():  # a page's payloads, thousands of objects (harvester/gc_pause.py)
+                records = self.capped(receive(connector, page.records))
+            counts = self.store_page(page, records, number)
             self.page_done()
             if (
                 plan.source.max_records is not None
@@ -180,7 +183,8 @@ class SourceWalk:
         with self.store.transaction() as con:
             known = stored_records(con, plan.name, self.review.id, [r.source_id for r in received])
         remap = plan.keep is not None
-        records = self.kept(map_received(plan.connector, received, known, number, remap=remap))
+        with paused_gc():
+            records = self.kept(map_received(plan.connector, received, known, number, remap=remap))
         with self.store.transaction() as con:
             counts = write_page(
                 con,
