@@ -26,6 +26,7 @@ from harvester.http import HttpClient, Request
 from harvester.page_records import Received, map_received, page_watermark, receive
 from harvester.pagination import Page
 from harvester.query import Query, Translation
+from harvester.query.local_filter import filter_key
 from harvester.review import Review, SourceConfig
 from harvester.store import Store
 from harvester.store import runs as bookkeeping
@@ -117,6 +118,8 @@ class SourceWalk:
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.plan.max_minutes * 60
         self.requests_before = self.http.requests_sent
+        # The local filter's key, stored with each verdict it gives (None: no filter).
+        self.judge = filter_key(self.plan.query) if self.plan.keep is not None else None
 
     def run(self) -> None:
         """Every page of the source's window, each stored as it comes; the status at the end."""
@@ -165,11 +168,15 @@ class SourceWalk:
         return records if cap is None else records[: max(0, cap - self.result.records)]
 
     def kept(self, records: list[RawRecord]) -> list[RawRecord]:
-        """The records of a page, judged by the local filter."""
-        keep = self.plan.keep
+        """The records of a page, those mapped judged by the local filter (the others are
+        unusable, or known: judged before by the same filter)."""
+        keep, judge = self.plan.keep, self.judge
         if keep is None:
             return records
-        return [r if r.work is None or keep(r.work) else replace(r, matched=False) for r in records]
+        return [
+            r if r.work is None else replace(r, matched=keep(r.work), judged_by=judge)
+            for r in records
+        ]
 
     def store_page(self, page: Page, received: list[Received], number: int) -> PageCounts:
         """The page, its counts and the watermark it moves, in one transaction: what the store
@@ -182,9 +189,9 @@ class SourceWalk:
         # meanwhile), then written: only this walk writes this source's records.
         with self.store.transaction() as con:
             known = stored_records(con, plan.name, self.review.id, [r.source_id for r in received])
-        remap = plan.keep is not None
         with paused_gc():
-            records = self.kept(map_received(plan.connector, received, known, number, remap=remap))
+            mapped = map_received(plan.connector, received, known, number, judge=self.judge)
+            records = self.kept(mapped)
         with self.store.transaction() as con:
             counts = write_page(
                 con,
