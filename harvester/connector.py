@@ -196,6 +196,7 @@ class Connector:
             state.record(page)
             yield request, page
             request = self.paginator.follow(request, page, state)
+            del page  # gone before the next request (harvester/walk.py holds the collector)
 
     def check(self, response: Response) -> None:
         """Raise the right error for a response that is not a usable page."""

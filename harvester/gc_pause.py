@@ -21,19 +21,46 @@ _inside = 0  # threads inside a pause
 _was_enabled = False  # the collector's state when the first of them came in
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The block runs without cyclic garbage collection (reference counting goes on)."""
+def _enter() -> None:
     global _inside, _was_enabled
     with _lock:
         if _inside == 0:
             _was_enabled = gc.isenabled()
             gc.disable()
         _inside += 1
+
+
+def _leave() -> None:
+    global _inside
+    with _lock:
+        _inside -= 1
+        if _inside == 0 and _was_enabled:
+            gc.enable()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The block runs without cyclic garbage collection (reference counting goes on)."""
+    _enter()
     try:
         yield
     finally:
-        with _lock:
-            _inside -= 1
-            if _inside == 0 and _was_enabled:
-                gc.enable()
+        _leave()
+
+
+class GcHold:
+    """A pause that starts and ends at two different places (a page's parsing, the next
+    request): `hold` and `release` may each be called again, and count once."""
+
+    def __init__(self) -> None:
+        self.held = False
+
+    def hold(self) -> None:
+        if not self.held:
+            _enter()
+            self.held = True
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            _leave()

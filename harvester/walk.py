@@ -21,8 +21,8 @@ import duckdb
 
 from harvester.connector import Connector
 from harvester.errors import DeadlineError, ProtocolError, UnexpectedResponseError
-from harvester.gc_pause import paused_gc
-from harvester.http import HttpClient, Request
+from harvester.gc_pause import GcHold
+from harvester.http import HttpClient, Request, Response
 from harvester.page_records import Received, map_received, page_watermark, receive
 from harvester.pagination import Page
 from harvester.query import Query, Translation
@@ -120,16 +120,32 @@ class SourceWalk:
         self.requests_before = self.http.requests_sent
         # The local filter's key, stored with each verdict it gives (None: no filter).
         self.judge = filter_key(self.plan.query) if self.plan.keep is not None else None
+        # Holds the garbage collector off from a page's parsing until the next request, when
+        # the page is gone (harvester/gc_pause.py): never while waiting for an answer.
+        self.gc_hold = GcHold()
+        self.received = 0  # records sent, all pages
 
     def run(self) -> None:
         """Every page of the source's window, each stored as it comes; the status at the end."""
+        try:
+            self.walk()
+        finally:
+            self.gc_hold.release()
+        if self.result.status == "capped":
+            return
+        check_not_empty(self.received, self.result.total_hits)
+        self.close_window()
+        self.result.status = "ok"
+
+    def walk(self) -> None:
+        """The pages, until the last, the cap, or a bound of the walk (raised)."""
         plan, connector = self.plan, self.plan.connector
-        received, idle = 0, 0
+        idle = 0
         for number, (_, page) in enumerate(connector.pages(self.fetch, plan.first), 1):
-            received += len(page.records)
-            with paused_gc():  # a page's payloads, thousands of objects (harvester/gc_pause.py)
-                records = self.capped(receive(connector, page.records))
+            self.received += len(page.records)
+            records = self.capped(receive(connector, page.records))
             counts = self.store_page(page, records, number)
+            del page, records  # gone before the next request, and the collector back on
             self.page_done()
             if (
                 plan.source.max_records is not None
@@ -145,22 +161,26 @@ class SourceWalk:
                 )
             if time.monotonic() >= self.deadline:
                 raise DeadlineError("the source's deadline passed between pages")
-        check_not_empty(received, self.result.total_hits)
-        self.close_window()
-        self.result.status = "ok"
 
     def fetch(self, request: Request) -> Page:
         if self.should_stop is not None and self.should_stop():
             raise RunStopped()
         connector = self.plan.connector
+        self.gc_hold.release()  # the last page is gone: the collector may run while we wait
         response = self.http.fetch(
             request,
-            check=connector.check,
+            check=self.check,
             rate_limit=self.plan.source.rate_limit or connector.polite_rate(),
             headers=connector.headers(),
             deadline=self.deadline,
         )
         return connector.parse_page(response.content)
+
+    def check(self, response: Response) -> None:
+        """The connector's check of a response (which parses it): from here until the next
+        request, the collector is held off."""
+        self.gc_hold.hold()
+        self.plan.connector.check(response)
 
     def capped(self, records: list[Received]) -> list[Received]:
         """The records of a page this run keeps: up to max_records."""
@@ -189,9 +209,8 @@ class SourceWalk:
         # meanwhile), then written: only this walk writes this source's records.
         with self.store.transaction() as con:
             known = stored_records(con, plan.name, self.review.id, [r.source_id for r in received])
-        with paused_gc():
-            mapped = map_received(plan.connector, received, known, number, judge=self.judge)
-            records = self.kept(mapped)
+        mapped = map_received(plan.connector, received, known, number, judge=self.judge)
+        records = self.kept(mapped)
         with self.store.transaction() as con:
             counts = write_page(
                 con,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from harvester.gc_pause import paused_gc
+from harvester.gc_pause import GcHold, paused_gc
 
 
 def test_the_collector_is_off_inside_and_on_again_after_the_last_pause() -> None:
@@ -44,4 +44,15 @@ def test_a_failure_inside_still_switches_it_back_on() -> None:
             raise KeyError("x")
     except KeyError:
         pass
+    assert gc.isenabled()
+
+
+def test_a_hold_started_and_ended_apart_counts_once() -> None:
+    hold = GcHold()
+    hold.hold()
+    hold.hold()  # a retried response is checked again: still one pause
+    assert not gc.isenabled()
+    hold.release()
+    assert gc.isenabled()
+    hold.release()  # released again at the walk's end: nothing more
     assert gc.isenabled()
