@@ -178,9 +178,13 @@ class SourceWalk:
 
     def check(self, response: Response) -> None:
         """The connector's check of a response (which parses it): from here until the next
-        request, the collector is held off."""
+        request, the collector is held off (not while a refused one waits to be asked again)."""
         self.gc_hold.hold()
-        self.plan.connector.check(response)
+        try:
+            self.plan.connector.check(response)
+        except BaseException:
+            self.gc_hold.release()
+            raise
 
     def capped(self, records: list[Received]) -> list[Received]:
         """The records of a page this run keeps: up to max_records."""
