@@ -96,6 +96,7 @@ class Crossref(JsonConnector):
             for request, page in walk:
                 got += len(page.records)
                 yield request, self._with_total(page, total)
+                del page  # gone before the next request (harvester/walk.py)
                 if got >= sub.share:
                     unfinished.append(walk)
                     break

@@ -79,16 +79,24 @@ def map_received(
     known: Mapping[str, Stored],
     number: int,
     *,
-    remap: bool = False,
+    judge: str | None = None,
 ) -> list[RawRecord]:
-    """A page's records mapped, except those the store holds unchanged and mapped (unless
-    `remap`: the local filter judges every record afresh). A page none of whose records maps
-    fails the source instead of passing as a page of unusable records."""
+    """A page's records mapped, except those the store holds unchanged and mapped. Where a
+    local filter judges the source's records (`judge`, its filter_key), an unchanged record
+    keeps its stored verdict only if that filter gave it; any other is mapped to be judged
+    afresh. A page none of whose records maps fails the source instead of passing as a page
+    of unusable records."""
     records = []
     for record in received:
         stored = known.get(record.source_id)
-        if not remap and stored and stored.mapped and stored.payload_sha == record.payload_sha:
-            records.append(_known(connector, record))
+        if (
+            stored is not None
+            and stored.mapped
+            and stored.payload_sha == record.payload_sha
+            and (judge is None or (stored.judged_by == judge and stored.linked is not None))
+        ):
+            verdict = True if judge is None else bool(stored.linked)
+            records.append(_known(connector, record, verdict, judge))
         else:
             records.append(_map(connector, record))
     if records and all(r.work is None and not r.known for r in records):
@@ -99,15 +107,19 @@ def map_received(
     return records
 
 
-def _known(connector: Connector, record: Received) -> RawRecord:
+def _known(
+    connector: Connector, record: Received, matched: bool, judged_by: str | None
+) -> RawRecord:
     updated = connector.updated_at(record.raw)
     return RawRecord(
         record.source_id,
         record.payload,
         None,
+        matched=matched,
         known=True,
         updated=updated,
         payload_sha=record.payload_sha,
+        judged_by=judged_by,
     )
 
 

@@ -21,10 +21,12 @@ import duckdb
 
 from harvester.connector import Connector
 from harvester.errors import DeadlineError, ProtocolError, UnexpectedResponseError
-from harvester.http import HttpClient, Request
+from harvester.gc_pause import GcHold
+from harvester.http import HttpClient, Request, Response
 from harvester.page_records import Received, map_received, page_watermark, receive
 from harvester.pagination import Page
 from harvester.query import Query, Translation
+from harvester.query.local_filter import filter_key
 from harvester.review import Review, SourceConfig
 from harvester.store import Store
 from harvester.store import runs as bookkeeping
@@ -116,14 +118,34 @@ class SourceWalk:
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.plan.max_minutes * 60
         self.requests_before = self.http.requests_sent
+        # The local filter's key, stored with each verdict it gives (None: no filter).
+        self.judge = filter_key(self.plan.query) if self.plan.keep is not None else None
+        # Holds the garbage collector off from a page's parsing until the next request, when
+        # the page is gone (harvester/gc_pause.py): never while waiting for an answer.
+        self.gc_hold = GcHold()
+        self.received = 0  # records sent, all pages
 
     def run(self) -> None:
         """Every page of the source's window, each stored as it comes; the status at the end."""
+        try:
+            self.walk()
+        finally:
+            self.gc_hold.release()
+        if self.result.status == "capped":
+            return
+        check_not_empty(self.received, self.result.total_hits)
+        self.close_window()
+        self.result.status = "ok"
+
+    def walk(self) -> None:
+        """The pages, until the last, the cap, or a bound of the walk (raised)."""
         plan, connector = self.plan, self.plan.connector
-        received, idle = 0, 0
+        idle = 0
         for number, (_, page) in enumerate(connector.pages(self.fetch, plan.first), 1):
-            received += len(page.records)
-            counts = self.store_page(page, self.capped(receive(connector, page.records)), number)
+            self.received += len(page.records)
+            records = self.capped(receive(connector, page.records))
+            counts = self.store_page(page, records, number)
+            del page, records  # gone before the next request, and the collector back on
             self.page_done()
             if (
                 plan.source.max_records is not None
@@ -139,22 +161,30 @@ class SourceWalk:
                 )
             if time.monotonic() >= self.deadline:
                 raise DeadlineError("the source's deadline passed between pages")
-        check_not_empty(received, self.result.total_hits)
-        self.close_window()
-        self.result.status = "ok"
 
     def fetch(self, request: Request) -> Page:
         if self.should_stop is not None and self.should_stop():
             raise RunStopped()
         connector = self.plan.connector
+        self.gc_hold.release()  # the last page is gone: the collector may run while we wait
         response = self.http.fetch(
             request,
-            check=connector.check,
+            check=self.check,
             rate_limit=self.plan.source.rate_limit or connector.polite_rate(),
             headers=connector.headers(),
             deadline=self.deadline,
         )
         return connector.parse_page(response.content)
+
+    def check(self, response: Response) -> None:
+        """The connector's check of a response (which parses it): from here until the next
+        request, the collector is held off (not while a refused one waits to be asked again)."""
+        self.gc_hold.hold()
+        try:
+            self.plan.connector.check(response)
+        except BaseException:
+            self.gc_hold.release()
+            raise
 
     def capped(self, records: list[Received]) -> list[Received]:
         """The records of a page this run keeps: up to max_records."""
@@ -162,11 +192,15 @@ class SourceWalk:
         return records if cap is None else records[: max(0, cap - self.result.records)]
 
     def kept(self, records: list[RawRecord]) -> list[RawRecord]:
-        """The records of a page, judged by the local filter."""
-        keep = self.plan.keep
+        """The records of a page, those mapped judged by the local filter (the others are
+        unusable, or known: judged before by the same filter)."""
+        keep, judge = self.plan.keep, self.judge
         if keep is None:
             return records
-        return [r if r.work is None or keep(r.work) else replace(r, matched=False) for r in records]
+        return [
+            r if r.work is None else replace(r, matched=keep(r.work), judged_by=judge)
+            for r in records
+        ]
 
     def store_page(self, page: Page, received: list[Received], number: int) -> PageCounts:
         """The page, its counts and the watermark it moves, in one transaction: what the store
@@ -179,8 +213,8 @@ class SourceWalk:
         # meanwhile), then written: only this walk writes this source's records.
         with self.store.transaction() as con:
             known = stored_records(con, plan.name, self.review.id, [r.source_id for r in received])
-        remap = plan.keep is not None
-        records = self.kept(map_received(plan.connector, received, known, number, remap=remap))
+        mapped = map_received(plan.connector, received, known, number, judge=self.judge)
+        records = self.kept(mapped)
         with self.store.transaction() as con:
             counts = write_page(
                 con,

@@ -84,5 +84,11 @@ def test_only_records_the_store_lacks_or_holds_otherwise_are_mapped() -> None:
     assert connector.mapped == len(received) - 1
     assert (records[0].known, records[0].work, records[1].known) == (True, None, False)
     assert records[0].updated == connector.updated_at(first.raw)
-    map_received(connector, received, known, 1, remap=True)  # the local filter judges all
+    # A local filter judges again every record whose stored verdict another filter gave.
+    judged = map_received(connector, received, known, 1, judge="another filter")
     assert connector.mapped == 2 * len(received) - 1
+    assert judged[0].known is False
+    known[first.source_id] = Stored(first.payload_sha, True, 1, linked=False, judged_by="k")
+    judged = map_received(connector, received, known, 1, judge="k")  # its own verdict stands
+    assert connector.mapped == 3 * len(received) - 2
+    assert (judged[0].known, judged[0].matched, judged[0].judged_by) == (True, False, "k")

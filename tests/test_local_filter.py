@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from harvester.normalize import fold
 from harvester.query import Query
-from harvester.query.local_filter import local_filter
+from harvester.query.local_filter import filter_key, local_filter
 from harvester.query.nodes import (
     ABSTRACT,
     ALL_FIELDS,
@@ -230,3 +230,14 @@ def test_folding_by_runs_equals_folding_the_whole_text(text: str) -> None:
     from harvester.query.local_filter import words
 
     assert words(text) == tuple(re.findall(r"[^\W_]+", fold(strip_markup(text))))
+
+
+def test_a_verdict_is_keyed_by_the_strategy_and_its_years() -> None:
+    key = filter_key(Query("widget* OR citation*", 2010, 2020))
+    assert key == filter_key(Query("widget* OR citation*", 2010, 2020))
+    others = (
+        Query("widget* OR citation*", 2010, 2021),
+        Query("widget* OR citation*"),
+        Query("widget* NOT citation*", 2010, 2020),
+    )
+    assert key not in {filter_key(q) for q in others}

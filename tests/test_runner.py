@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from connectors.crossref import Crossref
+from connectors.openalex import OpenAlex
 from harvester.http import HttpClient
 from harvester.replay import ReplayServer
 from harvester.review import load_review
@@ -95,6 +97,24 @@ def test_records_sent_again_unchanged_leave_their_works_and_keys_alone(
     second = run(store, review)
     assert sum(s.unchanged for s in second.sources) == 98
     assert (store.rows(works), store.rows(keys)) == before
+
+
+def test_a_filtered_source_sent_again_unchanged_keeps_its_verdicts_without_mapping(
+    store: Store, server: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    review = write_review(tmp_path / "r.toml", server.url)
+    run(store, review)
+    judges = store.rows("SELECT DISTINCT judged_by FROM review_records")
+    assert len(judges) == 1 and judges[0][0] is not None  # the one strategy's filter
+    mapped: list[str] = []
+    for cls in (Crossref, OpenAlex):
+        mapping = cls.to_work
+        monkeypatch.setattr(cls, "to_work", lambda s, raw, m=mapping: mapped.append(1) or m(s, raw))
+    again = run(store, review, full=True)
+    assert mapped == []  # every record as stored: the same filter's verdict stands
+    by_source = {s.source: s for s in again.sources}
+    assert (by_source["crossref"].filtered_out, by_source["openalex"].filtered_out) == (0, 28)
+    assert store.value("SELECT count(*) FROM review_records WHERE NOT matched") == 28
 
 
 def test_full_ignores_the_watermark(store: Store, server: ReplayServer, tmp_path: Path) -> None:

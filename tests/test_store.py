@@ -186,3 +186,23 @@ def test_an_unchanged_record_is_linked_to_another_review_that_finds_it(store: St
         )
     assert (counts.new, counts.unchanged, counts.skipped) == (0, 1, 0)
     assert store.rows("SELECT review_id FROM review_records ORDER BY 1") == [("other",), ("r",)]
+
+
+def test_an_unchanged_record_judged_by_another_filter_is_relinked_with_its_judge(
+    store: Store,
+) -> None:
+    write(store, page("a"))  # no filter judged it
+    assert store.rows("SELECT matched, judged_by FROM review_records") == [(True, None)]
+    judged = replace(page("a")[0], matched=False, judged_by="filter-1")
+    with store.transaction() as con:
+        counts = write_page(
+            con,
+            run_id=2,
+            review_id="r",
+            source="crossref",
+            connector="crossref",
+            records=[judged],
+            now=NOW,
+        )
+    assert (counts.new, counts.changed, counts.unchanged) == (0, 0, 1)
+    assert store.rows("SELECT matched, judged_by FROM review_records") == [(False, "filter-1")]

@@ -10,6 +10,7 @@ Records without a year pass the year range: a missing year is not evidence again
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 
@@ -19,6 +20,9 @@ from harvester.query.nodes import ABSTRACT, TITLE, And, Const, Fields, Node, Not
 from harvester.work import Work
 
 _WORD = re.compile(r"[^\W_]+")
+# Changed whenever the rules above judge a record otherwise: verdicts given under another
+# version are given again (filter_key).
+RULES_VERSION = 1
 Words = tuple[str, ...]
 
 
@@ -140,6 +144,13 @@ def in_years(query: Query, year: int | None) -> bool:
     if query.year_from is not None and year < query.year_from:
         return False
     return query.year_to is None or year <= query.year_to
+
+
+def filter_key(query: Query) -> str:
+    """What a verdict of `local_filter(query)` depends on besides the record, as a short key:
+    a verdict stored under the same key need not be given again for the same record."""
+    identity = f"{RULES_VERSION}\n{query.text}\n{query.year_from}\n{query.year_to}"
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
 def local_filter(query: Query) -> Callable[[Work], bool]:

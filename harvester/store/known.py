@@ -25,6 +25,7 @@ class Stored:
     mapped: bool
     last_run: int
     linked: bool | None  # its review link's `matched`, None when not linked to the review
+    judged_by: str | None = None  # the local filter that gave `linked` (its filter_key)
 
 
 def stored_records(
@@ -36,11 +37,11 @@ def stored_records(
     con.register("page_ids", pa.table({"source_id": pa.array(source_ids, pa.string())}))
     try:
         rows = con.execute(
-            """SELECT r.source_id, r.payload_sha, r.mapped, r.last_run, l.matched
+            """SELECT r.source_id, r.payload_sha, r.mapped, r.last_run, l.matched, l.judged_by
                FROM (SELECT source_id, payload_sha, mapped, last_run FROM raw_records
                      WHERE source = $source
                        AND source_id IN (SELECT source_id FROM page_ids)) r
-               LEFT JOIN (SELECT work_id, matched FROM review_records
+               LEFT JOIN (SELECT work_id, matched, judged_by FROM review_records
                           WHERE review_id = $review
                             AND work_id IN (SELECT $source || ':' || source_id FROM page_ids)) l
                  ON l.work_id = $source || ':' || r.source_id""",
@@ -48,4 +49,4 @@ def stored_records(
         ).fetchall()
     finally:
         con.unregister("page_ids")
-    return {row[0]: Stored(row[1], bool(row[2]), int(row[3]), row[4]) for row in rows}
+    return {row[0]: Stored(row[1], bool(row[2]), int(row[3]), row[4], row[5]) for row in rows}

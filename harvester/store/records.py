@@ -49,6 +49,7 @@ class RawRecord:
     known: bool = False
     updated: str | None = None  # of a `known` record: its change date at the source
     payload_sha: str = ""  # computed from `payload` when not given
+    judged_by: str | None = None  # the local filter that gave `matched` (its filter_key)
 
     def __post_init__(self) -> None:
         if not self.payload_sha:
@@ -77,7 +78,7 @@ class PagePlan:
 
     new: list[RawRecord]  # not in the store: plain inserts
     rewritten: list[RawRecord]  # changed, or mapped differently than stored: upserts
-    relink: list[RawRecord]  # unchanged, but not linked to the review as they are now
+    relink: list[RawRecord]  # unchanged, but not linked (or judged) as they are now
     unchanged: list[RawRecord]  # payload as stored: only marked as received in this run
     changed: int  # of `rewritten`: with another payload
 
@@ -100,7 +101,10 @@ class PagePlan:
                 rewritten.append(record)
                 continue
             unchanged.append(record)
-            if mapped and stored.linked != record.matched:
+            if mapped and (
+                stored.linked != record.matched
+                or (record.judged_by is not None and stored.judged_by != record.judged_by)
+            ):
                 relink.append(record)
         return cls(new, rewritten, relink, unchanged, changed)
 
@@ -136,7 +140,8 @@ def write_page(
     linked = [r for r in (*plan.new, *plan.rewritten, *plan.relink) if r.known or r.work]
     if linked:
         keys = [r.work.key if r.work else f"{source}:{r.source_id}" for r in linked]
-        link_review(con, review_id, source, keys, run_id, [r.matched for r in linked])
+        verdicts = [r.matched for r in linked]
+        link_review(con, review_id, source, keys, run_id, verdicts, [r.judged_by for r in linked])
     mapped = [r for r in unique if r.known or r.work is not None]
     return PageCounts(
         received=len(records),

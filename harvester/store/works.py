@@ -128,19 +128,28 @@ def link_review(
     work_ids: list[str],
     run_id: int,
     matched: Sequence[bool] | None = None,
+    judged_by: Sequence[str | None] | None = None,
 ) -> None:
-    """Link works to the review; `matched` is the local filter's latest verdict per work."""
+    """Link works to the review; `matched` is the local filter's latest verdict per work, and
+    `judged_by` the filter that gave it (None: no filter judged it)."""
     flags = list(matched) if matched is not None else [True] * len(work_ids)
+    judges = list(judged_by) if judged_by is not None else [None] * len(work_ids)
     table = pa.table(
-        {"work_id": pa.array(work_ids, pa.string()), "matched": pa.array(flags, pa.bool_())}
+        {
+            "work_id": pa.array(work_ids, pa.string()),
+            "matched": pa.array(flags, pa.bool_()),
+            "judged_by": pa.array(judges, pa.string()),
+        }
     )
     con.register("page_links", table)
     try:
         con.execute(
-            """INSERT INTO review_records (review_id, work_id, source, matched, first_run, last_run)
-               SELECT ?, work_id, ?, matched, ?, ? FROM page_links
+            """INSERT INTO review_records
+                 (review_id, work_id, source, matched, judged_by, first_run, last_run)
+               SELECT ?, work_id, ?, matched, judged_by, ?, ? FROM page_links
                ON CONFLICT (review_id, work_id) DO UPDATE SET
-                 last_run = excluded.last_run, matched = excluded.matched""",
+                 last_run = excluded.last_run, matched = excluded.matched,
+                 judged_by = excluded.judged_by""",
             [review_id, source, run_id, run_id],
         )
     finally:
