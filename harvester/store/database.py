@@ -15,6 +15,8 @@ from typing import Any
 import duckdb
 
 from harvester.errors import StoreError, StoreLockedError
+from harvester.store.memory import ENV as MEMORY_ENV
+from harvester.store.memory import memory_limit, temp_directory
 
 DEFAULT_PATH = Path("data") / "harvester.duckdb"
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -135,8 +137,18 @@ def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = 
             file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the store directory {file.parent}: {exc}") from None
+    # DuckDB's buffer cache capped (harvester.store.memory); past the cap it spills to disk.
+    config: dict[str, Any] = {
+        "memory_limit": memory_limit(),
+        "temp_directory": str(temp_directory(file)),
+    }
     try:
-        con = duckdb.connect(str(file), read_only=read_only)
+        con = duckdb.connect(str(file), read_only=read_only, config=config)
+    except duckdb.ParserException as exc:  # only the settings are parsed on connect
+        raise StoreError(
+            f"{MEMORY_ENV}={config['memory_limit']!r} is not a memory size "
+            f"(say 2GB or 512MB): {str(exc).splitlines()[0]}"
+        ) from None
     except duckdb.IOException as exc:
         message = str(exc)
         if "lock" in message.lower():
