@@ -1,14 +1,17 @@
-"""DuckDB's memory cap for the store: the rule, the variable that overrides it, the spill."""
+"""DuckDB's settings for the store: the memory cap, the variable that overrides it, the spill,
+the block size of new files."""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from harvester.errors import StoreError
 from harvester.store import open_store
+from harvester.store.database import NEW_STORE_BLOCK_BYTES
 from harvester.store.memory import DEFAULT_RULE, ENV, MB, MemoryRule, memory_limit, temp_directory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,3 +80,13 @@ def test_a_cap_duckdb_cannot_read_is_one_clear_error(
     monkeypatch.setenv(ENV, "lots")
     with pytest.raises(StoreError, match=f"{ENV}='lots' is not a memory size"):
         open_store(tmp_path / "h.duckdb")
+
+
+def test_a_new_store_has_small_blocks_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    with open_store(tmp_path / "new.duckdb") as store:
+        assert store.value("SELECT block_size FROM pragma_database_size()") == 64 * 1024
+    assert NEW_STORE_BLOCK_BYTES == 64 * 1024
+    duckdb.connect(str(tmp_path / "old.duckdb")).close()  # DuckDB's default: 256 KiB
+    with open_store(tmp_path / "old.duckdb") as store:
+        assert store.value("SELECT block_size FROM pragma_database_size()") == 256 * 1024
+        assert store.schema_version > 0
