@@ -35,6 +35,7 @@ from harvester.runner import now_utc
 from harvester.snapshot import create_snapshot
 from harvester.store import Store, open_store
 from harvester.store import runs as bookkeeping
+from harvester.store.memory import ENV as MEMORY_ENV
 
 DEFAULT_SIZES = (10_000,)
 # Failures of a phase at scale that the figures report instead of stopping at.
@@ -181,6 +182,8 @@ def bench(size: int) -> None:
             db = folder / "store.duckdb"
             with open_store(db) as store, HttpClient(contact="b@example.org") as http:
                 store.execute("SET enable_progress_bar = false")
+                cap = store.value("SELECT current_setting('memory_limit')")
+                print(f"  DuckDB memory cap {cap} (harvester.store.memory, {MEMORY_ENV})")
                 first = run(store, reviews["first"], http)
                 report("first run", first)
                 print(f"  store size {store_bytes(db) / 2**20:,.1f} MB")
