@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from benchmarks import ROOT
-from benchmarks.floor import floor
+from benchmarks.floor import PARSER, floor
 from benchmarks.harvest_data import PAGE, article_json, templates, write_pages
 from benchmarks.loopback import serving
 from benchmarks.phases import SKIPPED, Measured, measure, measure_child, store_bytes
@@ -179,6 +179,7 @@ def bench(size: int) -> None:
             floored = measure(lambda: floor(urls, folder / "floor.duckdb"))
             rate = floored.result / floored.seconds
             print(floored.line("floor: json + ten fields + Arrow insert", f"{rate:,.0f}/s"))
+            print(f"  (pages parsed by {PARSER}, in the floor and the harvest alike)")
             db = folder / "store.duckdb"
             with open_store(db) as store, HttpClient(contact="b@example.org") as http:
                 store.execute("SET enable_progress_bar = false")

@@ -24,6 +24,11 @@ DEFAULT_PATH = Path("data") / "harvester.duckdb"
 # 256 KiB blocks a run's few bookkeeping rows (runs, run_sources, harvest_state) cost about
 # 2 MB of growth on the 200k store; with 64 KiB blocks 0.56 MB, the store no larger.
 NEW_STORE_BLOCK_BYTES = 64 * 1024
+# Write-ahead log size at which DuckDB checkpoints. Its default (16 MB) is three pages of
+# Crossref records, and each checkpoint rewrites the blocks those pages changed: most of a
+# harvest's commit time. At 256 MB a checkpoint comes every few dozen pages; a killed run
+# replays at most that much log when the store is next opened.
+CHECKPOINT_THRESHOLD = "256MB"
 _LOCK_PID = re.compile(r"PID (\d+)")
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 # DuckDB's words when the file system refuses a write ("Could not write file "x.wal": ...").
@@ -147,6 +152,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = 
         "memory_limit": memory_limit(),
         "temp_directory": str(temp_directory(file)),
         "default_block_size": NEW_STORE_BLOCK_BYTES,
+        "checkpoint_threshold": CHECKPOINT_THRESHOLD,
     }
     try:
         con = duckdb.connect(str(file), read_only=read_only, config=config)
