@@ -125,7 +125,9 @@ def run(
     if publish:
         dedup = measure(lambda: update_clusters(store, run_id=run_id, now=now_utc()), FAILURES)
     if not dedup.failed:
-        snapshot = measure(lambda: create_snapshot(store, review, run_id=run_id, now=now_utc()))
+        snapshot = measure(
+            lambda: create_snapshot(store, review, run_id=run_id, now=now_utc()), FAILURES
+        )
     bookkeeping.finish_run(store, run_id, "ok", now_utc())
     store.execute("CHECKPOINT")
     growth = store_bytes(store.path) - before
@@ -188,8 +190,8 @@ def bench(size: int) -> None:
                 first = run(store, reviews["first"], http)
                 report("first run", first)
                 print(f"  store size {store_bytes(db) / 2**20:,.1f} MB")
-                # Once deduplication failed (memory), the later runs only harvest.
-                publish = not first.dedup.failed
+                # Once deduplication or the snapshot failed (memory), later runs only harvest.
+                publish = not (first.dedup.failed or first.snapshot.failed)
                 updates(store, reviews["nochange"], http, publish, NO_CHANGE_RUNS[size <= LARGE])
                 report(f"update, {NEW:,} new", run(store, reviews["new"], http, publish=publish))
                 again = run(store, reviews["first"], http, full=True, publish=publish)
