@@ -123,26 +123,26 @@ class SourceWalk:
         # Holds the garbage collector off from a page's parsing until the next request, when
         # the page is gone (harvester/gc_pause.py): never while waiting for an answer.
         self.gc_hold = GcHold()
-        self.received = 0  # records sent, all pages
 
     def run(self) -> None:
         """Every page of the source's window, each stored as it comes; the status at the end."""
         try:
-            self.walk()
+            received = self.walk()
         finally:
             self.gc_hold.release()
         if self.result.status == "capped":
             return
-        check_not_empty(self.received, self.result.total_hits)
+        check_not_empty(received, self.result.total_hits)
         self.close_window()
         self.result.status = "ok"
 
-    def walk(self) -> None:
-        """The pages, until the last, the cap, or a bound of the walk (raised)."""
+    def walk(self) -> int:
+        """The pages, until the last, the cap, or a bound of the walk (raised); how many
+        records the source sent."""
         plan, connector = self.plan, self.plan.connector
-        idle = 0
+        received, idle = 0, 0
         for number, (_, page) in enumerate(connector.pages(self.fetch, plan.first), 1):
-            self.received += len(page.records)
+            received += len(page.records)
             records = self.capped(receive(connector, page.records))
             counts = self.store_page(page, records, number)
             del page, records  # gone before the next request, and the collector back on
@@ -152,7 +152,7 @@ class SourceWalk:
                 and self.result.records >= plan.source.max_records
             ):
                 self.result.status = "capped"
-                return
+                return received
             idle = 0 if counts.unique > counts.repeated else idle + 1
             if idle >= NO_PROGRESS_PAGES:
                 raise ProtocolError(
@@ -161,6 +161,7 @@ class SourceWalk:
                 )
             if time.monotonic() >= self.deadline:
                 raise DeadlineError("the source's deadline passed between pages")
+        return received
 
     def fetch(self, request: Request) -> Page:
         if self.should_stop is not None and self.should_stop():
