@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from harvester.json_depth import json_deeper
 
@@ -32,3 +34,28 @@ def test_depth_is_read_from_the_text(document: str, depth: int) -> None:
 def test_a_page_nested_past_the_limit_is_told_apart() -> None:
     body = ("[" * 101 + "]" * 101).encode()
     assert json_deeper(body, 100) and not json_deeper(body, 101)
+
+
+def _depth(value: object) -> int:
+    """The reference: levels of the parsed value, walked."""
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+_TEXT = st.text(alphabet=st.sampled_from('ab"\\[]{}/\n\u00e9'), max_size=12)
+_JSON = st.recursive(
+    st.none() | st.integers() | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(_JSON, st.booleans())
+def test_depth_is_that_of_the_parsed_value(value: object, ascii_only: bool) -> None:
+    body = json.dumps(value, ensure_ascii=ascii_only).encode()
+    depth = _depth(value)
+    assert not json_deeper(body, depth)
+    assert json_deeper(body, depth - 1)
