@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any, ClassVar
 
-from harvester.connector import Connector
+from harvester.connector import XmlConnector
 from harvester.errors import SkippableRecordError
 from harvester.mapping import names, strings
 from harvester.normalize import clean_abstract, clean_text, clean_title, normalize_doi, parse_year
@@ -14,7 +14,7 @@ from harvester.pagination import OffsetPaginator, Page
 from harvester.query import Query, Translation
 from harvester.query.dialects import ARXIV
 from harvester.work import Work
-from harvester.xml import from_string, parse_xml, text, texts, to_string
+from harvester.xml import parse_xml, text, texts
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
@@ -34,7 +34,7 @@ def arxiv_id(url: str | None) -> str:
     return ident
 
 
-class ArXiv(Connector):
+class ArXiv(XmlConnector):
     name = "arxiv"
     title = "arXiv"
     base_url = "https://export.arxiv.org"
@@ -105,9 +105,3 @@ class ArXiv(Connector):
             published=published[:10] if published else None,
             updated=self.updated_at(raw),
         )
-
-    def payload(self, raw: Any) -> str:
-        return to_string(raw)
-
-    def load_payload(self, payload: str) -> Any:
-        return from_string(payload)

@@ -22,14 +22,13 @@ from connectors.oai_datacite import datacite_resource, datacite_xml_work
 from connectors.oai_dc import DC, dc_work
 from connectors.oai_marc import marc_work
 from harvester import oai
-from harvester.connector import Connector
+from harvester.connector import XmlConnector
 from harvester.errors import SkippableRecordError
 from harvester.http import Response
 from harvester.pagination import Page, TokenPaginator
 from harvester.query import Query, Translation
 from harvester.query.dialects import OAI_PMH
 from harvester.work import Work
-from harvester.xml import from_string, to_string
 
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
 DAYS = "YYYY-MM-DD"
@@ -89,7 +88,7 @@ def metadata_work(metadata: etree._Element) -> Work:
     raise SkippableRecordError(f"metadata format <{etree.QName(metadata).text}> is not mapped")
 
 
-class OaiPmh(Connector):
+class OaiPmh(XmlConnector):
     name = "oai_pmh"
     title = "OAI-PMH repository (OJS journals, library catalogues, Zenodo, ...)"
     base_url = "https://zenodo.org/oai2d"  # an example: every source names its own endpoint
@@ -181,9 +180,3 @@ class OaiPmh(Connector):
             deleted=head.deleted,
             ids={**work.ids, "oai": head.identifier},
         )
-
-    def payload(self, raw: Any) -> str:
-        return to_string(raw)
-
-    def load_payload(self, payload: str) -> Any:
-        return from_string(payload)

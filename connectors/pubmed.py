@@ -10,16 +10,16 @@ from lxml import etree
 
 from connectors.eutils import OPEN_END, HistoryWalk, eutils_error, search_page
 from connectors.medline import record_id, record_work
-from harvester.connector import Connector, Fetch
+from harvester.connector import Fetch, XmlConnector
 from harvester.errors import ProtocolError
 from harvester.http import Request
 from harvester.pagination import Page
 from harvester.query.dialects import PUBMED
 from harvester.work import Work
-from harvester.xml import from_string, parse_xml, to_string
+from harvester.xml import parse_xml
 
 
-class PubMed(Connector):
+class PubMed(XmlConnector):
     name = "pubmed"
     title = "PubMed"
     base_url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
@@ -72,9 +72,3 @@ class PubMed(Connector):
 
     def to_work(self, raw: Any) -> Work:
         return record_work(self.instance, raw)
-
-    def payload(self, raw: Any) -> str:
-        return to_string(raw)
-
-    def load_payload(self, payload: str) -> Any:
-        return from_string(payload)

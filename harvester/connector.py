@@ -35,13 +35,14 @@ from harvester.errors import (
     SkippableRecordError,
     UnexpectedResponseError,
 )
-from harvester.gc_pause import paused_gc
 from harvester.http import Request, Response, parse_retry_after
 from harvester.json_depth import json_deeper
+from harvester.json_text import former_json_payload, json_payload, parse_json
 from harvester.pagination import Page, Paginator, PagingState, SinglePage
 from harvester.query import Query, Translation
 from harvester.query.dialects import Dialect
 from harvester.work import Work
+from harvester.xml import from_string, to_string
 
 # The core hands a connector this to fetch and parse one request (retries included).
 Fetch = Callable[[Request], Page]
@@ -145,7 +146,13 @@ class Connector:
 
     def payload(self, raw: Any) -> str:
         """Raw record as stored text; `load_payload` must read it back."""
-        return json.dumps(raw, ensure_ascii=False, sort_keys=True)
+        return json_payload(raw)
+
+    def former_payload(self, raw: Any) -> str | None:
+        """The text stores written by earlier versions hold for `raw`, where it differs from
+        `payload` (None where it never did): a record stored that way and received again
+        unchanged is known by it, not taken for a changed one."""
+        return former_json_payload(raw)
 
     def load_payload(self, payload: str) -> Any:
         return json.loads(payload)
@@ -260,13 +267,6 @@ def dig(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
-def parse_json(body: bytes) -> Any:
-    """`json.loads(body)`, the garbage collector held off meanwhile (harvester/gc_pause.py):
-    every JSON page a harvest reads, and the floor beside the harvest benchmark, parse here."""
-    with paused_gc():
-        return json.loads(body)
-
-
 def short_text_error(body: bytes) -> str | None:
     """A short plain-text error body ("Resource not found.") as the message, else None."""
     text = body.decode("utf-8", "replace").strip()
@@ -342,6 +342,19 @@ class JsonConnector(Connector):
             next_token=str(token) if token not in (None, "") else None,
             total=total,
         )
+
+
+class XmlConnector(Connector):
+    """A connector whose records are XML elements, stored as their XML text."""
+
+    def payload(self, raw: Any) -> str:
+        return to_string(raw)
+
+    def former_payload(self, raw: Any) -> str | None:
+        return None  # XML records have always been stored as this text
+
+    def load_payload(self, payload: str) -> Any:
+        return from_string(payload)
 
 
 def _kind(value: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,8 +69,21 @@ def _identify(connector: Connector, raw: Any) -> Received:
         error, mapping_error = exc.detail, False
     except Exception as exc:
         error, mapping_error = f"no record id: {described(exc)}", True
-    digest = payload_digest(payload)[:16]
+    # Named by the hash of its payload as first stored, so a store keeps knowing it.
+    former = connector.former_payload(raw)
+    digest = payload_digest(payload if former is None else former)[:16]
     return Received(raw, f"unidentified:{digest}", payload, error, mapping_error)
+
+
+def as_stored(connector: Connector, record: Received, stored: Stored | None) -> Received:
+    """`record` with the payload text the store holds for it, where that is the former text
+    of the same record (`Connector.former_payload`): known, not changed."""
+    if stored is None or stored.payload_sha == record.payload_sha:
+        return record
+    former = connector.former_payload(record.raw)
+    if former is None or payload_digest(former) != stored.payload_sha:
+        return record
+    return replace(record, payload=former)
 
 
 def map_received(
@@ -89,6 +102,7 @@ def map_received(
     records = []
     for record in received:
         stored = known.get(record.source_id)
+        record = as_stored(connector, record, stored)
         if (
             stored is not None
             and stored.mapped

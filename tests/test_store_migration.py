@@ -10,12 +10,13 @@ from pathlib import Path
 
 import duckdb
 
+from harvester.replay import ReplayServer
 from harvester.reporting.snapshots import StoredMember, review_snapshots, stored_members
 from harvester.review import load_review
 from harvester.snapshot import create_snapshot
 from harvester.store import Store, open_store
 from harvester.store.database import migrations
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPLAY, run_cli, write_review
 from tests.store_outputs import write_outputs
 
 V9 = FIXTURES / "store-v9"
@@ -69,3 +70,24 @@ def test_after_migration_a_snapshot_stores_only_what_changed(tmp_path: Path) -> 
         assert {c: m for c, m in after[6].items() if c != changed} == {
             c: m for c, m in before[4].items() if c != changed
         }
+
+
+def test_records_stored_in_the_former_payload_form_are_known_unchanged(tmp_path: Path) -> None:
+    """The v9 store holds payloads as json.dumps wrote them; asked for everything again, the
+    same recorded pages are received as stored: nothing new, nothing changed."""
+    db = tmp_path / "store.duckdb"
+    shutil.copy(V9 / "store.duckdb", db)
+    with ReplayServer(REPLAY / "living") as server:
+        review = write_review(tmp_path / "r.toml", server.url, extra="local_filter = false\n")
+        result = run_cli("run", review, "--full", "--db", db)
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        latest = con.execute("SELECT max(run_id) FROM run_sources").fetchone()
+        counts = con.execute(
+            """SELECT source, records, new_records, changed FROM run_sources
+               WHERE run_id = ? ORDER BY source""",
+            latest,
+        ).fetchall()
+        spaced = con.execute("SELECT count(*) FROM raw_records WHERE payload LIKE '{\"%\": %'")
+        assert spaced.fetchone() == (98 + 22,)
+    assert counts == [("crossref", 60, 0, 0), ("openalex", 38, 0, 0)]
