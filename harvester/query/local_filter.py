@@ -26,14 +26,24 @@ RULES_VERSION = 1
 Words = tuple[str, ...]
 
 
-def words(text: str | None) -> Words:
-    """The folded words of a text, in order (`normalize.fold`, markup stripped)."""
+def folded(text: str | None) -> str:
+    """A text as the filter reads it, markup stripped and folded (`normalize.fold`): its words
+    are `words(text)`, whatever lies between them."""
+    if not text:
+        return ""
+    if text.isascii() and "<" not in text and "&" not in text:
+        # Stripping would only collapse whitespace, which separates words either way.
+        return text.lower()
     plain = strip_markup(text)
     # Folding is lower-casing for ASCII, so only the runs of other characters (an accented
     # letter, a curly quote) take the slower Unicode passes; both sides of a run fold apart
     # the same as together, since folding drops combining marks after decomposing.
-    folded = plain.lower() if plain.isascii() else _RUNS.sub(_fold_run, plain)
-    return tuple(_WORD.findall(folded))
+    return plain.lower() if plain.isascii() else _RUNS.sub(_fold_run, plain)
+
+
+def words(text: str | None) -> Words:
+    """The folded words of a text, in order (`normalize.fold`, markup stripped)."""
+    return tuple(_WORD.findall(folded(text)))
 
 
 _RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
@@ -44,59 +54,54 @@ def _fold_run(match: re.Match[str]) -> str:
     return run.lower() if run.isascii() else fold(run)
 
 
-def _spaced(text: str | None) -> str:
-    """The folded words joined by single spaces, a space at each end: a phrase is then a
-    substring (" one stop service "), and a regular expression finds any of many at C speed."""
-    return f" {' '.join(words(text))} "
-
-
 class RecordText:
-    """A record's text per field set, folded only when a term first needs it.
-
-    Each title, the abstract and each keyword is spaced on its own and joined by newlines, so no
-    phrase runs from one into the next.
+    """A record's folded texts per field, folded only when a term first needs them: each
+    title, the abstract and each keyword on its own, so no phrase runs from one into the next.
     """
+
+    __slots__ = ("_fields", "work")
 
     def __init__(self, work: Work) -> None:
         self.work = work
-        self._fields: dict[str, str] = {}
-        self._sets: dict[Fields, str] = {}
+        self._fields: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def of(cls, work: Work) -> RecordText:
         return cls(work)
 
-    def text(self, fields: Fields) -> str:
-        found = self._sets.get(fields)
-        if found is None:
-            found = self._sets[fields] = "\n".join(self.field(name) for name in sorted(fields))
-        return found
-
-    def field(self, name: str) -> str:
+    def field(self, name: str) -> tuple[str, ...]:
         found = self._fields.get(name)
         if found is None:
             work = self.work
-            raw: tuple[str | None, ...]
-            if name == TITLE:
-                raw = (work.title, *work.other_titles)
-            elif name == ABSTRACT:
-                raw = (work.abstract,)
+            if name == ABSTRACT:
+                found = (folded(work.abstract),) if work.abstract else ()
+            elif name == TITLE and not work.other_titles:
+                found = (folded(work.title),) if work.title else ()
             else:
-                raw = work.keywords
-            found = self._fields[name] = "\n".join(_spaced(t) for t in raw if t)
+                raw = (work.title, *work.other_titles) if name == TITLE else work.keywords
+                found = tuple(folded(t) for t in raw if t)
+            self._fields[name] = found
         return found
 
 
 def pattern(term: Term) -> str | None:
-    """A term as a regular expression over spaced text; a truncated word matches any word it
-    starts. None for a term without words (it matches nothing)."""
-    parts: list[str] = []
+    """A term as a regular expression over folded text: its words in order, each a whole word
+    (a truncated one starting a word), anything but letters and digits between them. None for a
+    term without words (it matches nothing). The first word leads, so the search skips ahead
+    to it at C speed."""
+    parts: list[tuple[str, bool]] = []
     for word, truncated in zip(term.words, term.truncated, strict=True):
-        found = [re.escape(w) for w in words(word)]
+        found = [(re.escape(w), False) for w in words(word)]
         if found and truncated:
-            found[-1] += "[^ \n]*"
+            found[-1] = (found[-1][0], True)
         parts.extend(found)
-    return " " + " ".join(parts) + "(?= )" if parts else None
+    if not parts:
+        return None
+    first = parts[0][0]
+    pieces = [f"{first}(?<![^\\W_]{first})"]
+    for i, (word, truncated) in enumerate(parts):
+        pieces.append(("" if i == 0 else f"[\\W_]+{word}") + ("[^\\W_]*" if truncated else ""))
+    return "".join(pieces) + "(?![^\\W_])"
 
 
 Matcher = Callable[[RecordText], bool]
@@ -104,7 +109,7 @@ Matcher = Callable[[RecordText], bool]
 
 def compile_node(node: Node) -> Matcher:
     """A function deciding `node` for a record's text; patterns are built once, and the terms
-    of an OR that search the same fields become one regular expression."""
+    of an OR that search the same fields are searched together, field by field."""
     if isinstance(node, Term):
         return _terms_matcher(node.fields, [node])
     if isinstance(node, Not):
@@ -130,12 +135,24 @@ def compile_node(node: Node) -> Matcher:
 
 
 def _terms_matcher(fields: Fields, terms: list[Term]) -> Matcher:
-    """True when any of `terms` occurs in the record's `fields`."""
-    sources = [p for p in map(pattern, terms) if p is not None]
-    if not sources:
+    """True when any of `terms` occurs in one text of the record's `fields`: titles and
+    keywords first, the (long) abstract only if they hold none. Each term is searched on its
+    own: one search per term skips ahead faster than one search for all of them."""
+    sources = dict.fromkeys(p for p in map(pattern, terms) if p is not None)
+    searches = [re.compile(s).search for s in sources]
+    names = sorted(fields, key=lambda name: (name == ABSTRACT, name))
+    if not searches or not names:
         return lambda record: False
-    regex = re.compile("|".join(f"(?:{s})" for s in sources))
-    return lambda record: regex.search(record.text(fields)) is not None
+
+    def matcher(record: RecordText) -> bool:
+        for name in names:
+            for text in record.field(name):
+                for search in searches:
+                    if search(text) is not None:
+                        return True
+        return False
+
+    return matcher
 
 
 def in_years(query: Query, year: int | None) -> bool:
