@@ -140,12 +140,9 @@ def strip_markup(text: str | None) -> str:
     if not text:
         return ""
     if "<" not in text and "&" not in text:  # no markup: the common case
-        # Every whitespace character but the plain space is unprintable, so a printable text
-        # without a double space has nothing to collapse (most abstracts; a scan in C, five
-        # times cheaper than a regular expression over a long abstract).
-        if text.isprintable() and "  " not in text:
-            return text.strip()
-        return " ".join(text.replace("\u00a0", " ").split())
+        if len(text) < _LONG_TEXT and text.isprintable() and "  " not in text:
+            return text.strip()  # a name or a title: nothing to collapse (_collapse_spaces)
+        return _collapse_spaces(text)
     out = text
     # Entities are sometimes escaped twice ("&amp;nbsp;") and decoding can reveal tags: repeat
     # until nothing changes, so that stripping stripped text is a no-op.
@@ -158,8 +155,30 @@ def strip_markup(text: str | None) -> str:
             out = _TAG.sub(" ", out)
         if out == before:
             break
-    out = out.replace("\u00a0", " ")
-    return " ".join(out.split())
+    return _collapse_spaces(out)
+
+
+# ASCII characters str.split() splits on, the plain space aside.
+_ASCII_BREAKS = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+_LONG_TEXT = 100  # characters from which scanning the bytes beats `isprintable`
+
+
+def _collapse_spaces(text: str) -> str:
+    """`" ".join(text.replace("\u00a0", " ").split())`, without splitting a text that has nothing
+    to collapse (most titles, names and abstracts).
+
+    Every whitespace character but the plain space is unprintable, so a text without a double
+    space and without any such character needs only its ends stripped. For ASCII text, deleting
+    those characters from its bytes is a scan in C (for an abstract, three times cheaper than
+    `isprintable` and five times cheaper than splitting it).
+    """
+    if "  " not in text:
+        if len(text) >= _LONG_TEXT and text.isascii():
+            if len(text.encode("ascii").translate(None, _ASCII_BREAKS)) == len(text):
+                return text.strip()
+        elif text.isprintable():
+            return text.strip()
+    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def fold(text: str | None) -> str:
@@ -192,9 +211,19 @@ def clean_title(text: str | None) -> str | None:
     return cleaned or None
 
 
+# Every byte but 0-9 and a-z as a space: what _NON_ALNUM replaces, for ASCII text.
+_ALNUM_OR_SPACE = bytes(
+    c if chr(c).isascii() and (chr(c).isdigit() or chr(c).islower()) else 32 for c in range(256)
+)
+
+
 def title_key(text: str | None) -> str:
     """Matching key of a title: folded, markup and punctuation removed, single spaces."""
     folded = fold(strip_markup(text))
+    if folded.isascii():
+        # The same words, split in C: bytes other than a-z and 0-9 become spaces (a regular
+        # expression replacing each gap is three times slower on a title).
+        return " ".join(folded.encode("ascii").translate(_ALNUM_OR_SPACE).decode("ascii").split())
     return _NON_ALNUM.sub(" ", folded).strip()
 
 
@@ -256,14 +285,21 @@ def first_page(pages: str | None) -> str | None:
     """First page of a range written "123-130", "123–30", "e123" or "pp. 123"."""
     if not pages:
         return None
-    found = re.search(r"[A-Za-z]?\d+", pages)
+    found = _FIRST_PAGE.search(pages)
     return found.group(0).lower() if found else None
+
+
+_FIRST_PAGE = re.compile(r"[A-Za-z]?\d+")
+_ISSN_JUNK = re.compile(r"[^0-9Xx]")
+_ISSN = re.compile(r"[0-9]{4}-[0-9]{3}[0-9X]")  # already normalized: kept as it is
 
 
 def normalize_issn(value: str | None) -> str | None:
     if not value:
         return None
-    digits = re.sub(r"[^0-9Xx]", "", value).upper()
+    if _ISSN.fullmatch(value):
+        return value
+    digits = _ISSN_JUNK.sub("", value).upper()
     return f"{digits[:4]}-{digits[4:]}" if len(digits) == 8 else None
 
 

@@ -1,0 +1,234 @@
+"""The fast paths of the normalizers give exactly what the plain implementations gave.
+
+The reference implementations below are the normalizers as they were before their fast paths
+(kept here only, as the definition of the expected output); each property compares the two on
+random and deliberately awkward text: markup, entities, every kind of whitespace, unicode.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from harvester.mapping import date_parts_iso
+from harvester.normalize import (
+    _MATHML_OR_SCRIPT,
+    _NON_ALNUM,
+    _TAG,
+    clean_abstract,
+    clean_text,
+    clean_title,
+    first_page,
+    fold,
+    normalize_issn,
+    strip_markup,
+    title_key,
+)
+
+
+def old_strip_markup(text: str | None) -> str:
+    if not text:
+        return ""
+    if "<" not in text and "&" not in text:
+        if text.isprintable() and "  " not in text:
+            return text.strip()
+        return " ".join(text.replace("\u00a0", " ").split())
+    out = text
+    for _ in range(8):
+        before = out
+        if "&" in out:
+            out = html.unescape(out)
+        if "<" in out:
+            out = _MATHML_OR_SCRIPT.sub(" ", out)
+            out = _TAG.sub(" ", out)
+        if out == before:
+            break
+    out = out.replace("\u00a0", " ")
+    return " ".join(out.split())
+
+
+def old_title_key(text: str | None) -> str:
+    folded = fold(old_strip_markup(text))
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def old_first_page(pages: str | None) -> str | None:
+    if not pages:
+        return None
+    found = re.search(r"[A-Za-z]?\d+", pages)
+    return found.group(0).lower() if found else None
+
+
+def old_normalize_issn(value: str | None) -> str | None:
+    if not value:
+        return None
+    digits = re.sub(r"[^0-9Xx]", "", value).upper()
+    return f"{digits[:4]}-{digits[4:]}" if len(digits) == 8 else None
+
+
+def old_date_parts_iso(parts: Sequence[Any] | None) -> str | None:
+    if not parts or parts[0] is None:
+        return None
+    try:
+        numbers = [int(p) for p in parts if p is not None][:3]
+    except (TypeError, ValueError):
+        return None
+    return "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:])])
+
+
+# Every character str.split() splits on, and a few that look like spaces but are not.
+SPACES = [c for c in map(chr, range(0x3001)) if c.isspace()] + ["\u200b", "\ufeff", "\xad"]
+PIECES = st.sampled_from(
+    [
+        *SPACES,
+        "  ",
+        " ",
+        "<",
+        ">",
+        "&",
+        ";",
+        "<i>",
+        "</i>",
+        "<jats:p>",
+        "</jats:p>",
+        "<jats:title>Abstract</jats:title>",
+        "<mml:math><mml:mi>x</mml:mi></mml:math>",
+        "<MATH>y</math >",
+        "<script>a()</script>",
+        "<ſcript>z</script>",
+        "&amp;",
+        "&amp;lt;b&amp;gt;",
+        "&lt;i&gt;",
+        "&nbsp;",
+        "&#160;",
+        "&#x3C;",
+        "&eacute;",
+        "&unknown;",
+        "Abstract ",
+        "ABSTRACT: ",
+        "abstract",
+        "é",
+        "e\u0301",
+        "Ø",
+        "ß",
+        "İ",
+        "ﬁ",
+        "２",
+        "Ⅻ",
+        "漢字",
+        "😀",
+        ". ",
+        "...",
+        "-",
+        "–",
+        "S12",
+        "e1234",
+        "0",
+        "9",
+        "X",
+        "x",
+        "2041-210X",
+    ]
+)
+TEXTS = st.one_of(
+    st.text(),
+    st.text(alphabet=st.characters(max_codepoint=127)),
+    st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=12).map("".join),
+)
+OPTIONAL = st.one_of(st.none(), TEXTS)
+AWKWARD = [
+    "",
+    " ",
+    "  a  ",
+    "a\tb",
+    "a\x1cb",
+    "a\x85b",
+    "a\xa0b",
+    "a\u3000b",
+    "\u2028",
+    "<p> a </p>",
+    "<jats:p>We  studied</jats:p>",
+    "&amp;nbsp;x",
+    "x&#9;y",
+]
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable() -> None:
+    """What the fast path of strip_markup relies on."""
+    printable_spaces = [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()]
+    assert printable_spaces == [" "]
+
+
+@settings(max_examples=1500)
+@given(OPTIONAL)
+def test_strip_markup_and_its_cleaners_unchanged(text: str | None) -> None:
+    expected = old_strip_markup(text)
+    assert strip_markup(text) == expected
+    assert clean_text(text) == (expected or None)
+    assert clean_title(text) == (expected.rstrip(" .") or None)
+    abstract = expected[9:].lstrip(" :.-") if expected[:9].lower() == "abstract " else expected
+    assert clean_abstract(text) == (abstract or None)
+
+
+def test_strip_markup_unchanged_on_awkward_text() -> None:
+    for text in AWKWARD:
+        assert strip_markup(text) == old_strip_markup(text), text
+
+
+@settings(max_examples=1500)
+@given(OPTIONAL)
+@example("  Ünïcode  Title: part 2 ")
+@example("ﬁnal ²")
+def test_title_key_unchanged(text: str | None) -> None:
+    assert title_key(text) == old_title_key(text)
+
+
+@settings(max_examples=1000)
+@given(OPTIONAL)
+def test_first_page_unchanged(text: str | None) -> None:
+    assert first_page(text) == old_first_page(text)
+
+
+ISSNS = st.one_of(
+    OPTIONAL,
+    st.from_regex(r"[0-9０-９]{4}-?[0-9]{3}[0-9Xx]", fullmatch=True),
+    st.from_regex(r"\s*[0-9]{4}[ -]?[0-9]{3}[0-9Xx]\s*\n?", fullmatch=True),
+)
+
+
+@settings(max_examples=1500)
+@given(ISSNS)
+@example("2041-210X")
+@example("2041-210x")
+@example("2041210X")
+@example("1234-5678\n")
+@example("١٢٣٤-٥٦٧٨")
+def test_normalize_issn_unchanged(value: str | None) -> None:
+    assert normalize_issn(value) == old_normalize_issn(value)
+
+
+DATE_PART = st.one_of(
+    st.none(),
+    st.integers(-20000, 20000),
+    st.booleans(),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6),
+    st.from_regex(r"\s*-?[0-9]{1,5}\s*", fullmatch=True),
+    st.text(max_size=3),
+)
+
+
+@settings(max_examples=1500)
+@given(st.one_of(st.none(), st.lists(DATE_PART, max_size=6), st.text(max_size=6)))
+@example([2020])
+@example([2020, 9])
+@example([2020, 9, 3])
+@example([2020, None, 3])
+@example([None, 5])
+@example(["2019", "07", "1", "9"])
+def test_date_parts_iso_unchanged(parts: Any) -> None:
+    assert date_parts_iso(parts) == old_date_parts_iso(parts)
