@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from harvester.mapping import date_parts_iso
 from harvester.normalize import (
+    _ASCII_BREAKS,
     _MATHML_OR_SCRIPT,
     _NON_ALNUM,
     _TAG,
@@ -135,10 +136,24 @@ PIECES = st.sampled_from(
         "2041-210X",
     ]
 )
+# Long texts (abstracts) of plain words, now and then a piece above: the path for long text.
+WORDS = st.sampled_from(["We", "studied", "soil", "carbon.", "(7)", "x", "Abstract", "ü"])
+ASCII_SPACES = st.sampled_from([c for c in SPACES if c.isascii()])
+LONG = st.one_of(
+    st.lists(st.one_of(WORDS, WORDS, WORDS, WORDS, PIECES), min_size=15, max_size=80).map(" ".join),
+    # ASCII words, two of them parted by another whitespace character instead of a space.
+    st.tuples(
+        st.lists(WORDS.filter(str.isascii), min_size=25, max_size=60),
+        ASCII_SPACES,
+        st.integers(0, 24),
+    ).map(lambda t: " ".join(t[0][: t[2]]) + t[1] + " ".join(t[0][t[2] :])),
+)
 TEXTS = st.one_of(
     st.text(),
     st.text(alphabet=st.characters(max_codepoint=127)),
     st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=12).map("".join),
+    LONG,
+    LONG.map(lambda text: f"<jats:p>{text}</jats:p>"),
 )
 OPTIONAL = st.one_of(st.none(), TEXTS)
 AWKWARD = [
@@ -162,6 +177,10 @@ def test_every_whitespace_character_but_the_space_is_unprintable() -> None:
     """What the fast path of strip_markup relies on."""
     printable_spaces = [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()]
     assert printable_spaces == [" "]
+
+
+def test_the_ascii_breaks_are_the_ascii_whitespace_but_the_space() -> None:
+    assert sorted(_ASCII_BREAKS) == [c for c in map(chr, range(128)) if c.isspace() and c != " "]
 
 
 @settings(max_examples=1500)
