@@ -25,6 +25,9 @@ _TAGGED_DOI = re.compile(r"(10\.\d{3,9}/\S+?)\s*\[doi\]", re.IGNORECASE)
 _ID_TAG = re.compile(r"\s*\[(?:doi|pii)\]", re.IGNORECASE)
 _DOI_ENTITY = re.compile(r"&(?:lt|gt|amp);", re.IGNORECASE)
 _DOI_ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
+# A bare DOI normalize_doi would only lower-case: no escape, prefix, tag, space or trailing
+# punctuation.
+_PLAIN_DOI = re.compile(r"10\.[0-9]{3,9}/[A-Za-z0-9._()/:;-]*[A-Za-z0-9]")
 
 # Letters that Unicode decomposition leaves alone but readers treat as their base letter.
 _FOLD_EXTRA = str.maketrans(
@@ -96,7 +99,10 @@ def normalize_doi(value: str | None) -> str | None:
     """
     if not value:
         return None
-    text = _decode_doi_escapes(value.strip())
+    text = value.strip()
+    if type(text) is str and _PLAIN_DOI.fullmatch(text):
+        return text.lower()  # most DOIs: nothing to decode, remove or trim
+    text = _decode_doi_escapes(text)
     if _DOI_URL_PREFIX.match(text):
         # Only URLs are percent-encoded; decoding a bare DOI twice could change it.
         text = unquote(_DOI_URL_PREFIX.sub("", text))

@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -18,14 +19,21 @@ from hypothesis import strategies as st
 from harvester.mapping import date_parts_iso
 from harvester.normalize import (
     _ASCII_BREAKS,
+    _DOI_IN_TEXT,
+    _DOI_URL_PREFIX,
+    _ID_TAG,
     _MATHML_OR_SCRIPT,
     _NON_ALNUM,
     _TAG,
+    _TAGGED_DOI,
+    _TRAILING_JUNK,
+    _decode_doi_escapes,
     clean_abstract,
     clean_text,
     clean_title,
     first_page,
     fold,
+    normalize_doi,
     normalize_issn,
     strip_markup,
     title_key,
@@ -56,6 +64,26 @@ def old_strip_markup(text: str | None) -> str:
 def old_title_key(text: str | None) -> str:
     folded = fold(old_strip_markup(text))
     return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def old_normalize_doi(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = _decode_doi_escapes(value.strip())
+    if _DOI_URL_PREFIX.match(text):
+        text = unquote(_DOI_URL_PREFIX.sub("", text))
+    found = _TAGGED_DOI.search(text) if "[" in text else None
+    if not found and "[" in text:
+        text = _ID_TAG.sub(" ", text)
+    found = found or _DOI_IN_TEXT.search(text)
+    if not found:
+        return None
+    doi = (found.group(1) if found.re is _TAGGED_DOI else found.group(0)).lower()
+    while doi and (
+        doi[-1] in _TRAILING_JUNK or (doi[-1] == ")" and doi.count(")") > doi.count("("))
+    ):
+        doi = doi[:-1]
+    return doi if "/" in doi and not doi.endswith("/") else None
 
 
 def old_first_page(pages: str | None) -> str | None:
@@ -251,3 +279,29 @@ DATE_PART = st.one_of(
 @example(["2019", "07", "1", "9"])
 def test_date_parts_iso_unchanged(parts: Any) -> None:
     assert date_parts_iso(parts) == old_date_parts_iso(parts)
+
+
+DOIS = st.one_of(
+    OPTIONAL,
+    st.from_regex(
+        r"\s*(doi:|https://doi\.org/)?10\.[0-9]{2,10}/[A-Za-z0-9._;()/:<>%&\[\] -]{0,12}\s*"
+    ),
+    st.from_regex(r"10\.[0-9]{3,9}/[A-Za-z0-9._()/:;-]{0,12}", fullmatch=True),
+    st.from_regex(r"10\.[0-9٠-٩]{3,10}/[\w.()/:;\[\]-]{0,12}[.),;\]]?", fullmatch=True),
+)
+
+
+@settings(max_examples=2000)
+@given(DOIS)
+@example("10.5555/bench.7")
+@example("10.1111/2041-210X.13440")
+@example("10.1002/(SICI)1097-4636(199603)31:3<323::AID-JBM6>3.0.CO;2-N")
+@example("10.1234/abc)")
+@example("10.1234/a(b)")
+@example("10.1234/abc.")
+@example("10.1234/ABC [doi]")
+@example("10.1234567890/x")
+@example(" 10.1234/x\n")
+@example("10.1234/\u212a")
+def test_normalize_doi_unchanged(value: str | None) -> None:
+    assert normalize_doi(value) == old_normalize_doi(value)
