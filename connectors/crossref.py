@@ -130,55 +130,76 @@ class Crossref(JsonConnector):
         return str(value) if value else None
 
     def to_work(self, raw: Any) -> Work:
-        title = clean_title(first(raw.get("title")))
-        subtitle = clean_title(first(raw.get("subtitle")))
-        if title and subtitle and subtitle.lower() not in title.lower():
-            title = f"{title}: {subtitle}"
-        issued = None
-        for key in ("issued", "published", "published-print", "published-online"):
-            parts = (raw.get(key) or {}).get("date-parts") or [[None]]
-            if parts[0] and parts[0][0] is not None:
-                issued = parts[0]
-                break
-        updates = [u.get("type") for u in raw.get("updated-by") or [] if isinstance(u, dict)]
+        # Fields are read and checked in the order they always were, so that a record of an
+        # unexpected shape fails with the same error as before.
+        get = raw.get  # one lookup of the method for the thirty fields read below
+        title = clean_title(first(get("title")))
+        subtitle = get("subtitle")
+        if subtitle:  # most records have none
+            subtitle = clean_title(first(subtitle))
+            if title and subtitle and subtitle.lower() not in title.lower():
+                title = f"{title}: {subtitle}"
+        issued = _issued(raw)
+        updated_by = get("updated-by")
+        updates = [u.get("type") for u in updated_by if isinstance(u, dict)] if updated_by else []
+        update_to = get("update-to")
         # A retraction notice points at the article it retracts.
         retracts = (
-            normalize_doi(u.get("DOI"))
-            for u in raw.get("update-to") or []
-            if isinstance(u, dict) and u.get("type") in RETRACTION_TYPES
+            (
+                normalize_doi(u.get("DOI"))
+                for u in update_to
+                if isinstance(u, dict) and u.get("type") in RETRACTION_TYPES
+            )
+            if update_to
+            else None
         )
-        isbns = raw.get("ISBN") or []
+        isbns = get("ISBN") or []
+        issns = get("ISSN")
         return Work(
             source=self.instance,
             source_id=self.source_id(raw),
             title=title,
-            authors=tuple(
-                filter(
-                    None,
-                    (
-                        person(a.get("family"), a.get("given"), a.get("name"))
-                        for a in raw.get("author") or []
-                    ),
-                )
-            ),
+            authors=_authors(get("author")),
             year=parse_year(issued[0]) if issued else None,
-            doi=normalize_doi(raw.get("DOI")),
-            venue=clean_text(first(raw.get("container-title"))),
-            abstract=clean_abstract(raw.get("abstract")),
-            type=raw.get("type"),
-            language=raw.get("language"),
-            url=raw.get("URL"),
-            volume=raw.get("volume"),
-            issue=raw.get("issue"),
-            pages=raw.get("page"),
-            issn=tuple(filter(None, map(normalize_issn, raw.get("ISSN") or []))),
-            keywords=strings(raw.get("subject") or []),
-            other_titles=strings(
-                [*(raw.get("original-title") or []), *(raw.get("short-title") or [])]
-            ),
+            doi=normalize_doi(get("DOI")),
+            venue=clean_text(first(get("container-title"))),
+            abstract=clean_abstract(get("abstract")),
+            type=get("type"),
+            language=get("language"),
+            url=get("URL"),
+            volume=get("volume"),
+            issue=get("issue"),
+            pages=get("page"),
+            issn=tuple(filter(None, map(normalize_issn, issns))) if issns else (),
+            keywords=strings(get("subject") or []),
+            other_titles=_other_titles(get("original-title"), get("short-title")),
             published=date_parts_iso(issued),
             updated=self.updated_at(raw),
-            retracted=bool(RETRACTION_TYPES & set(updates)),
-            retracts=tuple(sorted({d for d in retracts if d})),
+            retracted=bool(RETRACTION_TYPES & set(updates)) if updates else False,
+            retracts=tuple(sorted({d for d in retracts if d})) if retracts is not None else (),
             ids={"isbn": isbns[0]} if isbns else {},
         )
+
+
+def _issued(raw: Any) -> Any:
+    """The first date parts that have a year, from the most to the least preferred date."""
+    for key in ("issued", "published", "published-print", "published-online"):
+        parts = (raw.get(key) or {}).get("date-parts") or [[None]]
+        if parts[0] and parts[0][0] is not None:
+            return parts[0]
+    return None
+
+
+def _authors(authors: Any) -> tuple[str, ...]:
+    names = []
+    for a in authors or []:
+        name = person(a.get("family"), a.get("given"), a.get("name"))
+        if name:
+            names.append(name)
+    return tuple(names)
+
+
+def _other_titles(original: Any, short: Any) -> tuple[str, ...]:
+    if not original and not short:  # most records have neither
+        return ()
+    return strings([*(original or []), *(short or [])])

@@ -38,10 +38,14 @@ def date_parts_iso(parts: Sequence[Any] | None) -> str | None:
     if not parts or parts[0] is None:
         return None
     try:
-        numbers = [int(p) for p in parts if p is not None][:3]
+        numbers = [int(p) for p in parts if p is not None]
     except (TypeError, ValueError):
         return None
-    return "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:])])
+    if len(numbers) == 1:
+        return f"{numbers[0]:04d}"
+    if len(numbers) == 2:
+        return f"{numbers[0]:04d}-{numbers[1]:02d}"
+    return f"{numbers[0]:04d}-{numbers[1]:02d}-{numbers[2]:02d}"
 
 
 def id_map(**values: Any) -> dict[str, str]:

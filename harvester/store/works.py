@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 import duckdb
@@ -58,7 +59,7 @@ def work_row(work: Work) -> dict[str, Any]:
     """A Work as a `works` row, with the matching keys deduplication uses."""
     row = work.to_dict()
     row["work_id"] = work.key
-    row["ids"] = json.dumps(dict(work.ids), sort_keys=True)
+    row["ids"] = _ids_json(work)
     row["title_key"] = title_key(work.title) or None
     row["first_author"] = family_name(work.authors[0]) if work.authors else None
     row["first_page"] = first_page(work.pages)
@@ -67,9 +68,17 @@ def work_row(work: Work) -> dict[str, Any]:
     return {name: row.get(name) for name in WORK_COLUMNS}
 
 
+# json.dumps(ids, sort_keys=True) builds an encoder per call; this one is built once.
+_IDS_JSON = json.JSONEncoder(sort_keys=True).encode
+
+
+def _ids_json(work: Work) -> str:
+    return _IDS_JSON(dict(work.ids)) if work.ids else "{}"  # most works have no other ids
+
+
 _DERIVED: dict[str, Callable[[Work], Any]] = {
     "work_id": lambda w: w.key,
-    "ids": lambda w: json.dumps(dict(w.ids), sort_keys=True),
+    "ids": _ids_json,
     "title_key": lambda w: title_key(w.title) or None,
     "first_author": lambda w: family_name(w.authors[0]) if w.authors else None,
     "first_page": lambda w: first_page(w.pages),
@@ -78,16 +87,15 @@ _DERIVED: dict[str, Callable[[Work], Any]] = {
     "titles": lambda w: [t.to_dict() for t in w.titles],
     "abstracts": lambda w: [t.to_dict() for t in w.abstracts],
 }
+# Each column's values from a Work: its attribute, or what _DERIVED derives.
+_VALUES: list[tuple[Callable[[Work], Any], pa.DataType]] = [
+    (_DERIVED.get(name) or attrgetter(name), WORK_SCHEMA.field(name).type) for name in WORK_COLUMNS
+]
 
 
 def works_table(works: Sequence[Work]) -> pa.Table:
     """Works as `works` rows (what work_row gives), built column by column."""
-    columns = [
-        pa.array([derive(w) for w in works], WORK_SCHEMA.field(name).type)
-        if (derive := _DERIVED.get(name))
-        else pa.array([getattr(w, name) for w in works], WORK_SCHEMA.field(name).type)
-        for name in WORK_COLUMNS
-    ]
+    columns = [pa.array(list(map(values, works)), type_) for values, type_ in _VALUES]
     return pa.Table.from_arrays(columns, schema=WORK_SCHEMA)
 
 
