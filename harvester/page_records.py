@@ -4,7 +4,7 @@ be), and how far a page moves its source's watermark."""
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +14,7 @@ from harvester.connector import Connector
 from harvester.errors import ConnectorError, SkippableRecordError
 from harvester.store.known import Stored, payload_digest
 from harvester.store.records import RawRecord
+from harvester.work import Work
 
 
 def described(exc: BaseException) -> str:
@@ -86,19 +87,29 @@ def as_stored(connector: Connector, record: Received, stored: Stored | None) -> 
     return replace(record, payload=former)
 
 
+@dataclass(frozen=True)
+class Judge:
+    """A local filter as a page's records are judged by it: its verdict on a work, and its key
+    (filter_key), stored with each verdict it gives."""
+
+    keep: Callable[[Work], bool]
+    key: str
+
+
 def map_received(
     connector: Connector,
     received: Sequence[Received],
     known: Mapping[str, Stored],
     number: int,
     *,
-    judge: str | None = None,
+    judge: Judge | None = None,
 ) -> list[RawRecord]:
-    """A page's records mapped, except those the store holds unchanged and mapped. Where a
-    local filter judges the source's records (`judge`, its filter_key), an unchanged record
-    keeps its stored verdict only if that filter gave it; any other is mapped to be judged
-    afresh. A page none of whose records maps fails the source instead of passing as a page
-    of unusable records."""
+    """A page's records mapped (and judged by `judge`, the source's local filter, if any),
+    except those the store holds unchanged and mapped. Where a local filter judges, an
+    unchanged record keeps its stored verdict only if that filter gave it; any other is mapped
+    to be judged afresh. A page none of whose records maps fails the source instead of passing
+    as a page of unusable records."""
+    key = None if judge is None else judge.key
     records = []
     for record in received:
         stored = known.get(record.source_id)
@@ -107,12 +118,12 @@ def map_received(
             stored is not None
             and stored.mapped
             and stored.payload_sha == record.payload_sha
-            and (judge is None or (stored.judged_by == judge and stored.linked is not None))
+            and (key is None or (stored.judged_by == key and stored.linked is not None))
         ):
-            verdict = True if judge is None else bool(stored.linked)
-            records.append(_known(connector, record, verdict, judge))
+            verdict = True if key is None else bool(stored.linked)
+            records.append(_known(connector, record, verdict, key))
         else:
-            records.append(_map(connector, record))
+            records.append(_map(connector, record, judge))
     if records and all(r.work is None and not r.known for r in records):
         raise ConnectorError(
             f"no record of page {number} could be mapped ({len(records)} records; "
@@ -137,12 +148,13 @@ def _known(
     )
 
 
-def _map(connector: Connector, record: Received) -> RawRecord:
-    """Map one record; one that cannot be mapped is kept raw and counted, not fatal.
+def _map(connector: Connector, record: Received, judge: Judge | None) -> RawRecord:
+    """Map one record, and judge it; one that cannot be mapped is kept raw and counted, not
+    fatal.
 
     A SkippableRecordError is the source's record being unusable (no identifier); anything else
     the mapping raises is counted apart as a mapping error: a connector bug, or a record shape
-    the connector does not know.
+    the connector does not know. (What the local filter raises is no mapping error.)
     """
     source_id, payload, sha = record.source_id, record.payload, record.payload_sha
     if record.error is not None:
@@ -155,13 +167,19 @@ def _map(connector: Connector, record: Received) -> RawRecord:
             payload_sha=sha,
         )
     try:
-        return RawRecord(source_id, payload, connector.to_work(record.raw), payload_sha=sha)
+        work = connector.to_work(record.raw)
     except SkippableRecordError as exc:
         return RawRecord(source_id, payload, None, exc.detail, payload_sha=sha)
     except Exception as exc:
         return RawRecord(
             source_id, payload, None, described(exc), mapping_error=True, payload_sha=sha
         )
+    if judge is None:
+        return RawRecord(source_id, payload, work, payload_sha=sha)
+    matched = judge.keep(work)
+    return RawRecord(
+        source_id, payload, work, payload_sha=sha, matched=matched, judged_by=judge.key
+    )
 
 
 def page_watermark(

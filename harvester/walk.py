@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
@@ -23,15 +23,15 @@ from harvester.connector import Connector
 from harvester.errors import DeadlineError, ProtocolError, UnexpectedResponseError
 from harvester.gc_pause import GcHold
 from harvester.http import HttpClient, Request, Response
-from harvester.page_records import Received, map_received, page_watermark, receive
+from harvester.page_records import Judge, Received, map_received, page_watermark, receive
 from harvester.pagination import Page
 from harvester.query import Query, Translation
 from harvester.query.local_filter import filter_key
 from harvester.review import Review, SourceConfig
 from harvester.store import Store
 from harvester.store import runs as bookkeeping
-from harvester.store.known import stored_records
-from harvester.store.records import PageCounts, RawRecord, write_page
+from harvester.store.known import Stored, holds_records, stored_records
+from harvester.store.records import PageCounts, write_page
 from harvester.work import Work
 
 # A source whose last pages brought no record it had not already sent in this run is going in
@@ -118,11 +118,16 @@ class SourceWalk:
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.plan.max_minutes * 60
         self.requests_before = self.http.requests_sent
-        # The local filter's key, stored with each verdict it gives (None: no filter).
-        self.judge = filter_key(self.plan.query) if self.plan.keep is not None else None
+        # The local filter, its key stored with each verdict it gives (None: no filter).
+        keep = self.plan.keep
+        self.judge = None if keep is None else Judge(keep, filter_key(self.plan.query))
         # Holds the garbage collector off from a page's parsing until the next request, when
         # the page is gone (harvester/gc_pause.py): never while waiting for an answer.
         self.gc_hold = GcHold()
+        # The ids received in this run, while the source held no record before it (else None).
+        with self.store.transaction() as con:
+            fresh = not holds_records(con, self.plan.name)
+        self.received_ids: set[str] | None = set() if fresh else None
 
     def run(self) -> None:
         """Every page of the source's window, each stored as it comes; the status at the end."""
@@ -192,16 +197,18 @@ class SourceWalk:
         cap = self.plan.source.max_records
         return records if cap is None else records[: max(0, cap - self.result.records)]
 
-    def kept(self, records: list[RawRecord]) -> list[RawRecord]:
-        """The records of a page, those mapped judged by the local filter (the others are
-        unusable, or known: judged before by the same filter)."""
-        keep, judge = self.plan.keep, self.judge
-        if keep is None:
-            return records
-        return [
-            r if r.work is None else replace(r, matched=keep(r.work), judged_by=judge)
-            for r in records
-        ]
+    def stored(self, source_ids: list[str]) -> dict[str, Stored]:
+        """What the store holds of a page's records. A source that held none before this run
+        holds only what the run received, so only the ids it received already are looked up:
+        the lookup scans the source's records, which a first harvest would do on every page."""
+        asked = source_ids
+        if self.received_ids is not None:
+            asked = [i for i in source_ids if i in self.received_ids]
+            self.received_ids.update(source_ids)
+        if not asked:
+            return {}
+        with self.store.transaction() as con:
+            return stored_records(con, self.plan.name, self.review.id, asked)
 
     def store_page(self, page: Page, received: list[Received], number: int) -> PageCounts:
         """The page, its counts and the watermark it moves, in one transaction: what the store
@@ -212,10 +219,8 @@ class SourceWalk:
             result.total_hits = page.total
         # Looked up, then mapped outside the store's lock (other sources' pages go in
         # meanwhile), then written: only this walk writes this source's records.
-        with self.store.transaction() as con:
-            known = stored_records(con, plan.name, self.review.id, [r.source_id for r in received])
-        mapped = map_received(plan.connector, received, known, number, judge=self.judge)
-        records = self.kept(mapped)
+        known = self.stored([r.source_id for r in received])
+        records = map_received(plan.connector, received, known, number, judge=self.judge)
         with self.store.transaction() as con:
             counts = write_page(
                 con,

@@ -12,7 +12,7 @@ from connectors.crossref import Crossref
 from connectors.europepmc import EuropePMC
 from harvester.errors import FatalAPIError
 from harvester.http import Response
-from harvester.page_records import map_received, receive
+from harvester.page_records import Judge, map_received, receive
 from harvester.query import Query
 from harvester.store.known import Stored
 from harvester.work import Work
@@ -85,10 +85,12 @@ def test_only_records_the_store_lacks_or_holds_otherwise_are_mapped() -> None:
     assert (records[0].known, records[0].work, records[1].known) == (True, None, False)
     assert records[0].updated == connector.updated_at(first.raw)
     # A local filter judges again every record whose stored verdict another filter gave.
-    judged = map_received(connector, received, known, 1, judge="another filter")
+    judged = map_received(connector, received, known, 1, judge=Judge(bool, "another filter"))
     assert connector.mapped == 2 * len(received) - 1
     assert judged[0].known is False
     known[first.source_id] = Stored(first.payload_sha, True, 1, linked=False, judged_by="k")
-    judged = map_received(connector, received, known, 1, judge="k")  # its own verdict stands
+    judged = map_received(
+        connector, received, known, 1, judge=Judge(bool, "k")
+    )  # its own verdict stands
     assert connector.mapped == 3 * len(received) - 2
     assert (judged[0].known, judged[0].matched, judged[0].judged_by) == (True, False, "k")

@@ -50,3 +50,9 @@ def stored_records(
     finally:
         con.unregister("page_ids")
     return {row[0]: Stored(row[1], bool(row[2]), int(row[3]), row[4], row[5]) for row in rows}
+
+
+def holds_records(con: duckdb.DuckDBPyConnection, source: str) -> bool:
+    """Whether the store holds any record of `source`."""
+    found = con.execute("SELECT 1 FROM raw_records WHERE source = ? LIMIT 1", [source])
+    return found.fetchone() is not None
