@@ -137,11 +137,14 @@ def write_page(
     raw_rows.mark_received([r.source_id for r in plan.unchanged])
     insert_works(con, [r.work for r in plan.new if r.work is not None], now)
     upsert_works(con, [r.work for r in plan.rewritten if r.work is not None], now)
-    linked = [r for r in (*plan.new, *plan.rewritten, *plan.relink) if r.known or r.work]
-    if linked:
-        keys = [r.work.key if r.work else f"{source}:{r.source_id}" for r in linked]
-        verdicts = [r.matched for r in linked]
-        link_review(con, review_id, source, keys, run_id, verdicts, [r.judged_by for r in linked])
+    # A record new to the store has no review link yet: its links are plain inserts.
+    for records_linked, first in ((plan.new, True), ((*plan.rewritten, *plan.relink), False)):
+        linked = [r for r in records_linked if r.known or r.work]
+        if linked:
+            keys = [r.work.key if r.work else f"{source}:{r.source_id}" for r in linked]
+            verdicts = [r.matched for r in linked]
+            judges = [r.judged_by for r in linked]
+            link_review(con, review_id, source, keys, run_id, verdicts, judges, first=first)
     mapped = [r for r in unique if r.known or r.work is not None]
     return PageCounts(
         received=len(records),
