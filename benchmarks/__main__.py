@@ -10,7 +10,7 @@ import argparse
 import subprocess
 import sys
 
-from benchmarks import ROOT, harvest, local_filter, reporting, store_writes
+from benchmarks import ROOT, crossref_mapping, harvest, local_filter, reporting, store_writes
 
 
 def main() -> None:
@@ -25,6 +25,7 @@ def main() -> None:
     store_writes.main()
     reporting.main()
     local_filter.main()
+    crossref_mapping.main()
     # Each in a process of its own: its peak memory figures start from nothing the others left.
     sizes_arg = ",".join(map(str, sizes))
     for module, *args in (

@@ -6,9 +6,6 @@ Prints CPU microseconds per record (process time, best of three passes: steadier
 wall time on a shared machine); nothing is asserted.
 
     .venv/bin/python -m benchmarks.crossref_mapping [records]
-
-On this 2-core machine, shared, 50k records (best of two runs): at 0525320 to_work 31.1 and
-works_table 11.8 us/record; at 59d63f9 23.5 and 7.2.
 """
 
 from __future__ import annotations
