@@ -24,6 +24,7 @@ import numpy as np
 from benchmarks.store_writes import FIXTURES
 
 PAGE = 1000
+_COMPACT = (",", ":")  # as Crossref writes its JSON
 BIG_BLOCK = 600  # records in each large first-author-and-year block
 FAMILY = 8  # articles sharing a title stem
 DUPLICATES = 0.25  # of all records, sent again by the mirror source
@@ -90,7 +91,7 @@ def templates() -> list[Template]:
         if item.get("author") and item.get("abstract"):
             kept = {k: v for k, v in item.items() if k != "reference"}
             rest = {k: v for k, v in kept.items() if k not in OWN_FIELDS}
-            found.append(Template(kept, json.dumps(rest)[:-1]))
+            found.append(Template(kept, json.dumps(rest, separators=_COMPACT)[:-1]))
     return found
 
 
@@ -168,7 +169,7 @@ def article_json(index: int, size: int, base: list[Template], *, mirror: bool = 
     own = own_fields(index, size)
     if mirror:
         own = mirrored(own)
-    return base[index % len(base)].shared + ", " + json.dumps(own)[1:]
+    return base[index % len(base)].shared + "," + json.dumps(own, separators=_COMPACT)[1:]
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ def write_pages(folder: Path, items: Iterator[str], total: int) -> PageSet:
 
 def _write(folder: Path, number: int, items: list[str], total: int) -> None:
     body = (
-        '{"status": "ok", "message-type": "work-list", "message": {"total-results": '
-        f'{total}, "items": [{", ".join(items)}], "next-cursor": "p{number + 1}"}}}}'
+        '{"status":"ok","message-type":"work-list","message":{"total-results":'
+        f'{total},"items":[{",".join(items)}],"next-cursor":"p{number + 1}"}}}}'
     )
     (folder / f"{number}.json").write_text(body, encoding="utf-8")
