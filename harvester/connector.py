@@ -37,6 +37,7 @@ from harvester.errors import (
 )
 from harvester.http import Request, Response, parse_retry_after
 from harvester.json_depth import json_deeper
+from harvester.json_records import JsonRecords, split_page
 from harvester.json_text import former_json_payload, json_payload, parse_json
 from harvester.pagination import Page, Paginator, PagingState, SinglePage
 from harvester.query import Query, Translation
@@ -145,7 +146,9 @@ class Connector:
         return None
 
     def payload(self, raw: Any) -> str:
-        """Raw record as stored text; `load_payload` must read it back."""
+        """Raw record as stored text (where a JSON page does not hold the record's own text);
+        `load_payload` must read it back, and two records with the same value give the same
+        text."""
         return json_payload(raw)
 
     def former_payload(self, raw: Any) -> str | None:
@@ -296,6 +299,9 @@ class JsonConnector(Connector):
         return data
 
     def _parse_json(self, body: bytes) -> Any:
+        sliced = split_page(body, self.records_at, MAX_JSON_DEPTH, self._too_deep)
+        if sliced is not None:
+            return sliced
         try:
             data = parse_json(body)
         except RecursionError:  # deeper than Python's own limit (about 1,000 levels)
@@ -306,11 +312,14 @@ class JsonConnector(Connector):
         else:
             too_deep = json_deeper(body, MAX_JSON_DEPTH)
         if too_deep:
-            raise ResponseTooLargeError(
-                f"response JSON is nested more than {MAX_JSON_DEPTH} levels deep",
-                source=self.instance,
-            )
+            raise self._too_deep()
         return data
+
+    def _too_deep(self) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"response JSON is nested more than {MAX_JSON_DEPTH} levels deep",
+            source=self.instance,
+        )
 
     def parse_page(self, body: bytes) -> Page:
         data = self.load_json(body)
@@ -332,7 +341,7 @@ class JsonConnector(Connector):
             raise UnexpectedResponseError(
                 f"no {where} in the page (its keys: {keys})", source=self.instance
             )
-        if not isinstance(records, list | None):
+        if not isinstance(records, list | JsonRecords | None):
             raise UnexpectedResponseError(
                 f"expected a list at {where}, got {_kind(records)}", source=self.instance
             )

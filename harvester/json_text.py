@@ -35,15 +35,23 @@ def parse_json(body: bytes) -> Any:
     """`body` parsed, the garbage collector held off meanwhile (harvester/gc_pause.py): every
     JSON page a harvest reads, and the floor beside the harvest benchmark, parse here."""
     with paused_gc():
-        try:
-            return _DECODER.decode(body)
-        except msgspec.DecodeError:  # what json reads and msgspec does not, or json's error
-            return json.loads(body, parse_float=_number, parse_constant=NonFinite)
+        return parse_record(body)
+
+
+def parse_record(text: bytes) -> Any:
+    """One record's text parsed (as parse_json would, without pausing the collector: a page's
+    records are parsed one by one while the walk holds it off for the whole page)."""
+    try:
+        return _DECODER.decode(text)
+    except msgspec.DecodeError:  # what json reads and msgspec does not, or json's error
+        return json.loads(text, parse_float=_number, parse_constant=NonFinite)
 
 
 def json_payload(record: Any) -> str:
-    """A JSON record as stored text (raw_records.payload): compact, keys sorted, so the same
-    record gives the same text (and hash) whatever order a source sent its keys in."""
+    """A JSON record as text: compact, keys sorted, so the same record gives the same text
+    whatever order a source sent its keys in. Records are stored as the text they were sent
+    as (harvester/json_records.py); this is the text of a record of a page parsed whole, and
+    what two texts of one record are compared by."""
     try:
         return _ENCODER.encode(record).decode()
     except (TypeError, UnicodeEncodeError):  # a NonFinite number, or a lone surrogate

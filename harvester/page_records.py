@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from harvester.connector import Connector
 from harvester.errors import ConnectorError, SkippableRecordError
+from harvester.json_records import JsonRecords
 from harvester.store.known import Stored, payload_digest
 from harvester.store.records import RawRecord
 from harvester.work import Work
@@ -42,49 +43,114 @@ def _short(filename: str) -> str:
     return "/".join(parts[-2:])
 
 
+UNIDENTIFIED = "unidentified:"  # the id of a record without one of its own: + a hash
+
+
 @dataclass(frozen=True)
 class Received:
-    """One record of a page as sent, identified and serialized, before it is mapped."""
+    """One record of a page as sent, identified, with its payload, before it is mapped. Its
+    value is parsed only when asked for (a record sent as it is stored never is)."""
 
-    raw: Any
+    page: Sequence[Any]  # the page's records, this one at `index`
+    index: int
     source_id: str
     payload: str
+    payload_sha: str
     error: str | None = None  # why it has no id of its own ("unidentified:<hash>")
     mapping_error: bool = False
-    payload_sha: str = field(init=False)
+    by_payload: bool = False  # identified by its payload hash in the store, not parsed
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "payload_sha", payload_digest(self.payload))
-
-
-def receive(connector: Connector, raws: Sequence[Any]) -> list[Received]:
-    """A page's records, each with its id and its payload (serialized once)."""
-    return [_identify(connector, raw) for raw in raws]
+    @property
+    def raw(self) -> Any:
+        return self.page[self.index]
 
 
-def _identify(connector: Connector, raw: Any) -> Received:
-    payload = connector.payload(raw)
+def receive(
+    connector: Connector, raws: Sequence[Any], stored_ids: Mapping[str, str] | None = None
+) -> list[Received]:
+    """A page's records, each with its id and its payload. Records of a JSON page keep the
+    text they were sent as; one whose hash is in `stored_ids` (source id by payload hash) is
+    the stored record, and is not parsed."""
+    if not isinstance(raws, JsonRecords):
+        return [_identify(connector, raws, i, connector.payload(raw)) for i, raw in enumerate(raws)]
+    stored_ids = stored_ids or {}
+    records = []
+    for index in range(len(raws)):
+        sha = raws.digest(index)
+        text = raws.text(index)
+        known_as = stored_ids.get(sha)
+        if known_as is None or known_as.startswith(UNIDENTIFIED):  # told again why it has none
+            records.append(_identify(connector, raws, index, text, sha))
+        else:
+            records.append(Received(raws, index, known_as, text, sha, by_payload=True))
+    return records
+
+
+def _identify(
+    connector: Connector, page: Sequence[Any], index: int, payload: str, sha: str | None = None
+) -> Received:
+    raw, sha = page[index], sha or payload_digest(payload)
     try:
-        return Received(raw, connector.source_id(raw), payload)
+        return Received(page, index, connector.source_id(raw), payload, sha)
     except SkippableRecordError as exc:
         error, mapping_error = exc.detail, False
     except Exception as exc:
         error, mapping_error = f"no record id: {described(exc)}", True
     # Named by the hash of its payload as first stored, so a store keeps knowing it.
     former = connector.former_payload(raw)
-    digest = payload_digest(payload if former is None else former)[:16]
-    return Received(raw, f"unidentified:{digest}", payload, error, mapping_error)
+    digest = payload_digest(connector.payload(raw) if former is None else former)[:16]
+    return Received(page, index, f"{UNIDENTIFIED}{digest}", payload, sha, error, mapping_error)
 
 
 def as_stored(connector: Connector, record: Received, stored: Stored | None) -> Received:
-    """`record` with the payload text the store holds for it, where that is the former text
-    of the same record (`Connector.former_payload`): known, not changed."""
+    """`record` with the payload text the store holds for it, where that is the text an
+    earlier version wrote for the same record (`Connector.payload`, then
+    `Connector.former_payload`): known, not changed."""
     if stored is None or stored.payload_sha == record.payload_sha:
         return record
-    former = connector.former_payload(record.raw)
-    if former is None or payload_digest(former) != stored.payload_sha:
+    for form in (connector.payload(record.raw), connector.former_payload(record.raw)):
+        if form is not None and payload_digest(form) == stored.payload_sha:
+            return replace(record, payload=form, payload_sha=stored.payload_sha)
+    return record
+
+
+def settle(
+    connector: Connector,
+    received: Sequence[Received],
+    known: Mapping[str, Stored],
+    stored_texts: Callable[[list[str]], Mapping[str, str]] | None = None,
+) -> list[Received]:
+    """The page's records, each with the payload the store holds for it where that is the
+    same record: in a form an earlier version wrote (`as_stored`), or, for a record kept as
+    the text it was sent as, the same value sent in another order or spacing (its stored
+    text read by `stored_texts` for those records only)."""
+    records = [as_stored(connector, r, known.get(r.source_id)) for r in received]
+    differ = [r.source_id for r in records if _sent_otherwise(r, known)]
+    if not differ or stored_texts is None:
+        return records
+    texts = stored_texts(differ)
+    return [
+        _same_value(connector, r, known[r.source_id], texts[r.source_id])
+        if _sent_otherwise(r, known) and r.source_id in texts
+        else r
+        for r in records
+    ]
+
+
+def _sent_otherwise(record: Received, known: Mapping[str, Stored]) -> bool:
+    """A record kept as sent whose text is not the stored one."""
+    stored = known.get(record.source_id)
+    return (
+        stored is not None
+        and stored.payload_sha != record.payload_sha
+        and isinstance(record.page, JsonRecords)
+    )
+
+
+def _same_value(connector: Connector, record: Received, stored: Stored, text: str) -> Received:
+    if connector.payload(connector.load_payload(text)) != connector.payload(record.raw):
         return record
-    return replace(record, payload=former)
+    return replace(record, payload=text, payload_sha=stored.payload_sha)
 
 
 @dataclass(frozen=True)
@@ -103,6 +169,7 @@ def map_received(
     number: int,
     *,
     judge: Judge | None = None,
+    stored_texts: Callable[[list[str]], Mapping[str, str]] | None = None,
 ) -> list[RawRecord]:
     """A page's records mapped (and judged by `judge`, the source's local filter, if any),
     except those the store holds unchanged and mapped. Where a local filter judges, an
@@ -111,9 +178,8 @@ def map_received(
     as a page of unusable records."""
     key = None if judge is None else judge.key
     records = []
-    for record in received:
+    for record in settle(connector, received, known, stored_texts):
         stored = known.get(record.source_id)
-        record = as_stored(connector, record, stored)
         if (
             stored is not None
             and stored.mapped
@@ -121,7 +187,7 @@ def map_received(
             and (key is None or (stored.judged_by == key and stored.linked is not None))
         ):
             verdict = True if key is None else bool(stored.linked)
-            records.append(_known(connector, record, verdict, key))
+            records.append(_known(connector, record, stored, verdict, key))
         else:
             records.append(_map(connector, record, judge))
     if records and all(r.work is None and not r.known for r in records):
@@ -133,9 +199,9 @@ def map_received(
 
 
 def _known(
-    connector: Connector, record: Received, matched: bool, judged_by: str | None
+    connector: Connector, record: Received, stored: Stored, matched: bool, judged_by: str | None
 ) -> RawRecord:
-    updated = connector.updated_at(record.raw)
+    updated = stored.updated if record.by_payload else connector.updated_at(record.raw)
     return RawRecord(
         record.source_id,
         record.payload,

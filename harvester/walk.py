@@ -13,9 +13,10 @@ or says it holds records and sends none.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import duckdb
 
@@ -23,6 +24,7 @@ from harvester.connector import Connector
 from harvester.errors import DeadlineError, ProtocolError, UnexpectedResponseError
 from harvester.gc_pause import GcHold
 from harvester.http import HttpClient, Request, Response
+from harvester.json_records import JsonRecords
 from harvester.page_records import Judge, Received, map_received, page_watermark, receive
 from harvester.pagination import Page
 from harvester.query import Query, Translation
@@ -30,7 +32,13 @@ from harvester.query.local_filter import filter_key
 from harvester.review import Review, SourceConfig
 from harvester.store import Store
 from harvester.store import runs as bookkeeping
-from harvester.store.known import Stored, holds_records, stored_records
+from harvester.store.known import (
+    Stored,
+    holds_records,
+    stored_by_payload,
+    stored_payloads,
+    stored_records,
+)
 from harvester.store.records import PageCounts, write_page
 from harvester.work import Work
 
@@ -148,9 +156,8 @@ class SourceWalk:
         received, idle = 0, 0
         for number, (_, page) in enumerate(connector.pages(self.fetch, plan.first), 1):
             received += len(page.records)
-            records = self.capped(receive(connector, page.records))
-            counts = self.store_page(page, records, number)
-            del page, records  # gone before the next request, and the collector back on
+            counts = self.store_page(page, number)
+            del page  # gone before the next request, and the collector back on
             self.page_done()
             if (
                 plan.source.max_records is not None
@@ -210,7 +217,21 @@ class SourceWalk:
         with self.store.transaction() as con:
             return stored_records(con, self.plan.name, self.review.id, asked)
 
-    def store_page(self, page: Page, received: list[Received], number: int) -> PageCounts:
+    def by_payload(self, raws: Sequence[Any]) -> dict[str, tuple[str, Stored]]:
+        """The stored records a JSON page's records are, by the hash of the text each was
+        sent as: those are known without being parsed. (A source that held no record before
+        this run holds none sent before it either.)"""
+        if not isinstance(raws, JsonRecords) or self.received_ids is not None:
+            return {}
+        digests = [raws.digest(i) for i in range(len(raws))]
+        with self.store.transaction() as con:
+            return stored_by_payload(con, self.plan.name, self.review.id, digests)
+
+    def stored_texts(self, source_ids: list[str]) -> dict[str, str]:
+        with self.store.transaction() as con:
+            return stored_payloads(con, self.plan.name, source_ids)
+
+    def store_page(self, page: Page, number: int) -> PageCounts:
         """The page, its counts and the watermark it moves, in one transaction: what the store
         holds of its records is read first, and only the records it lacks or holds otherwise
         are mapped and written."""
@@ -219,8 +240,20 @@ class SourceWalk:
             result.total_hits = page.total
         # Looked up, then mapped outside the store's lock (other sources' pages go in
         # meanwhile), then written: only this walk writes this source's records.
-        known = self.stored([r.source_id for r in received])
-        records = map_received(plan.connector, received, known, number, judge=self.judge)
+        sent_before = self.by_payload(page.records)
+        received = self.capped(
+            receive(plan.connector, page.records, {s: i for s, (i, _) in sent_before.items()})
+        )
+        known = dict(sent_before.values())
+        known.update(self.stored([r.source_id for r in received if not r.by_payload]))
+        records = map_received(
+            plan.connector,
+            received,
+            known,
+            number,
+            judge=self.judge,
+            stored_texts=self.stored_texts,
+        )
         with self.store.transaction() as con:
             counts = write_page(
                 con,

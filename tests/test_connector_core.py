@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ from connectors.crossref import Crossref
 from connectors.europepmc import EuropePMC
 from harvester.errors import FatalAPIError
 from harvester.http import Response
-from harvester.page_records import Judge, map_received, receive
+from harvester.json_records import JsonRecords
+from harvester.page_records import Judge, map_received, receive, settle
 from harvester.query import Query
 from harvester.store.known import Stored
 from harvester.work import Work
@@ -94,3 +96,43 @@ def test_only_records_the_store_lacks_or_holds_otherwise_are_mapped() -> None:
     )  # its own verdict stands
     assert connector.mapped == 3 * len(received) - 2
     assert (judged[0].known, judged[0].matched, judged[0].judged_by) == (True, False, "k")
+
+
+def test_a_record_sent_as_it_is_stored_is_known_without_being_parsed() -> None:
+    connector = CountingMapper()
+    body = (FIXTURES / "crossref" / "works-query-widget-cursor-star-page1.json").read_bytes()
+    page = connector.parse_page(body).records
+    assert isinstance(page, JsonRecords)
+    sha = page.digest(0)
+    received = receive(connector, page, {sha: "10.1/stored"})
+    assert not page.is_parsed(0)  # known by its text's hash alone
+    assert (received[0].source_id, received[0].by_payload) == ("10.1/stored", True)
+    stored = Stored(sha, mapped=True, last_run=1, linked=True, updated="2026-01-02T00:00:00Z")
+    records = map_received(connector, received, {"10.1/stored": stored}, 1)
+    assert (records[0].known, records[0].updated) == (True, "2026-01-02T00:00:00Z")
+    assert not page.is_parsed(0)
+    assert connector.mapped == len(received) - 1
+
+
+def test_a_record_sent_again_in_another_key_order_or_spacing_is_known_unchanged() -> None:
+    connector = Crossref()
+    record = {"DOI": "10.1/a", "title": ["Soil"], "indexed": {"date-time": "2026-01-01T00:00:00Z"}}
+    stored_text = json.dumps(record, separators=(",", ":"))
+    changed = {**record, "title": ["Soil carbon"]}
+    items = [dict(reversed(record.items())), changed]
+    body = json.dumps({"status": "ok", "message": {"items": items}}, indent=1).encode()
+    received = receive(connector, connector.parse_page(body).records)
+    known = {
+        r.source_id: Stored("sha of the stored text", mapped=True, last_run=1, linked=True)
+        for r in received
+    }
+    asked: list[list[str]] = []
+
+    def stored_texts(source_ids: list[str]) -> dict[str, str]:
+        asked.append(source_ids)
+        return dict.fromkeys(source_ids, stored_text)
+
+    settled = settle(connector, received, known, stored_texts)
+    assert asked == [["10.1/a", "10.1/a"]]  # only those sent otherwise than stored, at once
+    assert (settled[0].payload, settled[0].payload_sha) == (stored_text, "sha of the stored text")
+    assert settled[1] == received[1]  # another value: changed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,6 +99,43 @@ def test_records_sent_again_unchanged_leave_their_works_and_keys_alone(
     second = run(store, review)
     assert sum(s.unchanged for s in second.sources) == 98
     assert (store.rows(works), store.rows(keys)) == before
+
+
+def reserialized(value: Any) -> Any:
+    """`value` with every object's keys in reverse order."""
+    if isinstance(value, dict):
+        return {k: reserialized(v) for k, v in reversed(value.items())}
+    if isinstance(value, list):
+        return [reserialized(v) for v in value]
+    return value
+
+
+def demo_written_again(tmp_path: Path) -> Path:
+    """The demo's routes, each JSON body written again as another server might: every
+    object's keys in reverse order, indented."""
+    folder = tmp_path / "written-again"
+    folder.mkdir()
+    routes = (DEMO / "routes.toml").read_text()
+    for name in sorted(set(re.findall(r'file = "([^"]+)"', routes))):
+        body = json.loads((DEMO / name).read_bytes())
+        (folder / Path(name).name).write_text(json.dumps(reserialized(body), indent=2))
+        routes = routes.replace(f'file = "{name}"', f'file = "{Path(name).name}"')
+    (folder / "routes.toml").write_text(routes)
+    return folder
+
+
+def test_records_sent_again_in_another_key_order_and_spacing_are_unchanged(
+    store: Store, server: ReplayServer, tmp_path: Path
+) -> None:
+    run(store, write_review(tmp_path / "r.toml", server.url))
+    stored = "SELECT work_id, mapped_at FROM works ORDER BY 1"
+    payloads = "SELECT source_id, payload FROM raw_records ORDER BY 1"
+    before = (store.rows(stored), store.rows(payloads))
+    with ReplayServer(demo_written_again(tmp_path)) as elsewhere:
+        again = run(store, write_review(tmp_path / "again.toml", elsewhere.url), full=True)
+    counts = [(s.source, s.new, s.changed, s.unchanged) for s in again.sources]
+    assert counts == [("crossref", 0, 0, 60), ("openalex", 0, 0, 38)]
+    assert (store.rows(stored), store.rows(payloads)) == before
 
 
 def test_a_filtered_source_sent_again_unchanged_keeps_its_verdicts_without_mapping(

@@ -26,6 +26,7 @@ class Stored:
     last_run: int
     linked: bool | None  # its review link's `matched`, None when not linked to the review
     judged_by: str | None = None  # the local filter that gave `linked` (its filter_key)
+    updated: str | None = None  # its work's change date at the source (by_payload only)
 
 
 def stored_records(
@@ -50,6 +51,58 @@ def stored_records(
     finally:
         con.unregister("page_ids")
     return {row[0]: Stored(row[1], bool(row[2]), int(row[3]), row[4], row[5]) for row in rows}
+
+
+def stored_by_payload(
+    con: duckdb.DuckDBPyConnection, source: str, review_id: str, digests: Sequence[str]
+) -> dict[str, tuple[str, Stored]]:
+    """The records of `source` the store holds with one of the payload hashes `digests`:
+    (source id, stored state) by hash. A record sent again exactly as stored is known by
+    this without being parsed."""
+    if not digests:
+        return {}
+    con.register("page_shas", pa.table({"payload_sha": pa.array(digests, pa.string())}))
+    try:
+        rows = con.execute(
+            """WITH r AS (SELECT source_id, payload_sha, mapped, last_run FROM raw_records
+                          WHERE source = $source
+                            AND payload_sha IN (SELECT payload_sha FROM page_shas))
+               SELECT r.payload_sha, r.source_id, r.mapped, r.last_run, l.matched, l.judged_by,
+                      w.updated
+               FROM r
+               LEFT JOIN (SELECT work_id, matched, judged_by FROM review_records
+                          WHERE review_id = $review
+                            AND work_id IN (SELECT $prefix || source_id FROM r)) l
+                 ON l.work_id = $prefix || r.source_id
+               LEFT JOIN (SELECT source_id, updated FROM works
+                          WHERE source = $source AND source_id IN (SELECT source_id FROM r)) w
+                 ON w.source_id = r.source_id""",
+            {"source": source, "review": review_id, "prefix": f"{source}:"},
+        ).fetchall()
+    finally:
+        con.unregister("page_shas")
+    return {
+        row[0]: (row[1], Stored(row[0], bool(row[2]), int(row[3]), row[4], row[5], row[6]))
+        for row in rows
+    }
+
+
+def stored_payloads(
+    con: duckdb.DuckDBPyConnection, source: str, source_ids: Sequence[str]
+) -> dict[str, str]:
+    """The stored payload text of those of `source_ids` the store holds, by source id."""
+    if not source_ids:
+        return {}
+    con.register("page_ids", pa.table({"source_id": pa.array(source_ids, pa.string())}))
+    try:
+        rows = con.execute(
+            """SELECT source_id, payload FROM raw_records
+               WHERE source = $source AND source_id IN (SELECT source_id FROM page_ids)""",
+            {"source": source},
+        ).fetchall()
+    finally:
+        con.unregister("page_ids")
+    return dict(rows)
 
 
 def holds_records(con: duckdb.DuckDBPyConnection, source: str) -> bool:
