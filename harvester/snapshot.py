@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -25,8 +26,8 @@ from harvester.snapshot_entries import (
     ADD_MADE,
     DROP_TODO,
     MADE_TABLE,
-    REMAKE_CHUNK,
     SNAPSHOT_MEMORY,
+    chunk_clusters,
     drop_scratch,
     find_changes,
     memory_limit,
@@ -35,6 +36,7 @@ from harvester.snapshot_entries import (
 )
 from harvester.store import Store
 from harvester.work import as_text
+from harvester.workers import in_order, pool_size
 
 # Fields a canonical record may borrow from another member of its cluster.
 FILLABLE = (
@@ -63,6 +65,9 @@ class SnapshotSummary:
     @property
     def duplicates(self) -> int:
         return self.records - self.clusters
+
+
+Notices = dict[str, list[str]]  # retracted DOI -> the notices retracting it
 
 
 def completeness(field: Callable[[str], Any], work_id: str) -> tuple[int, int, str]:
@@ -110,29 +115,31 @@ def _given_texts(members: list[dict[str, Any]], kind: str) -> set[str]:
     return given
 
 
-def _made_rows(store: Store, chunks: int, notices: dict[str, list[str]]) -> Iterator[pa.Table]:
-    """The entries of the clusters to make again, as Arrow tables of at most one chunk."""
+def _made_rows(chunks: Iterator[pa.Table], count: int, notices: Notices) -> Iterator[pa.Table]:
+    """The entries of the clusters to make again, a table per chunk of `count` chunks: in
+    worker processes when there are several."""
+    return in_order(partial(made_table, notices=notices), chunks, pool_size(count > 1))
+
+
+def made_table(members: pa.Table, notices: Notices) -> pa.Table:
+    """The entries of a chunk's clusters (`members`: snapshot_entries.remake_chunks)."""
     columns: list[list[Any]] = [[] for _ in range(6)]
-    for cluster_id, fingerprint, members in remake_chunks(store.con, chunks):
-        for member in members:
+    for cluster_id, fingerprint, cluster in chunk_clusters(members):
+        for member in cluster:
             member["ids"] = json.loads(member["ids"]) if member.get("ids") else {}
-        record = canonical_record(members)
-        record["retracted"], record["retraction_notices"] = cluster_retraction(members, notices)
+        record = canonical_record(cluster)
+        record["retracted"], record["retraction_notices"] = cluster_retraction(cluster, notices)
         row = (
             cluster_id,
             fingerprint,
             record["work_id"],
-            [m["work_id"] for m in members],
-            sorted({m["source"] for m in members}),
+            [m["work_id"] for m in cluster],
+            sorted({m["source"] for m in cluster}),
             json.dumps(record, ensure_ascii=False, default=str),
         )
         for column, value in zip(columns, row, strict=True):
             column.append(value)
-        if len(columns[0]) >= REMAKE_CHUNK:
-            yield _made_table(columns)
-            columns = [[] for _ in range(6)]
-    if columns[0]:
-        yield _made_table(columns)
+    return _made_table(columns)
 
 
 def _made_table(columns: list[list[Any]]) -> pa.Table:
@@ -197,7 +204,7 @@ def _create(
         chunks = find_changes(store.con, review.id)
         store.con.execute(MADE_TABLE)
         notices = retraction_notices(store)
-        for table in _made_rows(store, chunks, notices):
+        for table in _made_rows(remake_chunks(store.con, chunks), chunks, notices):
             store.con.register("made_rows", table)
             store.con.execute(ADD_MADE)
             store.con.unregister("made_rows")

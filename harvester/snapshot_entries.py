@@ -18,9 +18,10 @@ from operator import itemgetter
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 # Clusters whose records are made in one go: bounds memory, whatever the review's size.
-REMAKE_CHUNK = 10_000
+REMAKE_CHUNK = 5_000
 # DuckDB's memory while a snapshot is made; beyond it, DuckDB spills to disk. Unbounded (80%
 # of the machine by default), its cache of the records a first snapshot writes took 1.5 GB of
 # 200k generated records (0.7 GB in all with this limit, a few percent slower).
@@ -155,18 +156,19 @@ def find_changes(con: duckdb.DuckDBPyConnection, review_id: str) -> int:
     return 0 if chunks is None or chunks[0] is None else int(chunks[0]) + 1
 
 
-def remake_chunks(
-    con: duckdb.DuckDBPyConnection, chunks: int
-) -> Iterator[tuple[str, int, list[dict[str, Any]]]]:
-    """(cluster id, fingerprint, members as dicts) of every cluster to make again, chunk by
-    chunk; each chunk is read whole before it is yielded, so the caller may write between."""
+def remake_chunks(con: duckdb.DuckDBPyConnection, chunks: int) -> Iterator[pa.Table]:
+    """The members of the clusters to make again, a chunk at a time: cluster id, fingerprint,
+    then the member's fields, in cluster order (a cluster's members consecutive rows)."""
     for chunk in range(chunks):
-        cursor = con.execute(_CHUNK, [chunk])
-        fields = [d[0] for d in cursor.description or []][2:]  # after cluster id, fingerprint
-        rows = cursor.fetchall()
-        # In cluster order: a cluster's members are consecutive rows.
-        for (cluster_id, fingerprint), members in groupby(rows, key=itemgetter(0, 1)):
-            yield cluster_id, fingerprint, [dict(zip(fields, m[2:], strict=True)) for m in members]
+        yield con.sql(_CHUNK, params=[chunk]).to_arrow_table()
+
+
+def chunk_clusters(members: pa.Table) -> Iterator[tuple[str, int, list[dict[str, Any]]]]:
+    """(cluster id, fingerprint, members as dicts) of each cluster of a chunk."""
+    fields = members.column_names[2:]
+    rows = zip(*(column.to_pylist() for column in members.columns), strict=True)
+    for (cluster_id, fingerprint), cluster in groupby(rows, key=itemgetter(0, 1)):
+        yield cluster_id, fingerprint, [dict(zip(fields, m[2:], strict=True)) for m in cluster]
 
 
 def store_entries(

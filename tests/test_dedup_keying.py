@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 
+from harvester import workers
 from harvester.dedup import keying
 from harvester.dedup.keys import keys_table
 from harvester.store import Store
@@ -62,13 +63,13 @@ def test_workers_start_from_a_fork_server_beside_other_threads(
     beside = threading.Thread(target=release.wait, daemon=True)
     beside.start()
     try:
-        assert keying.start_method() == "forkserver"
+        assert workers.start_method() == "forkserver"
         with store.transaction() as con:
             upsert_works(con, records, NOW)
             con.execute("CREATE OR REPLACE TEMP TABLE fresh AS SELECT work_id FROM works")
             monkeypatch.setattr(keying, "KEY_CHUNK", 4)
             monkeypatch.setattr(keying, "PARALLEL_FROM", 0)
-            monkeypatch.setattr(keying, "usable_cores", lambda: 2)
+            monkeypatch.setattr(workers, "usable_cores", lambda: 2)
             keyed = keying.fresh_keys(con, len(records))
     finally:
         release.set()

@@ -10,19 +10,15 @@ back in order: the keys are the same on one core or many.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import threading
-from collections import deque
-from collections.abc import Iterator
-from multiprocessing.pool import AsyncResult
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from harvester.dedup.keys import KEY_SCHEMA, keys_table
-from harvester.dedup.prepare import PARALLEL_FROM, usable_cores
+from harvester.dedup.prepare import PARALLEL_FROM
 from harvester.work import Work
+from harvester.workers import in_order, pool_size
 
 # Works read, and keyed, at once.
 KEY_CHUNK = 5_000
@@ -38,32 +34,8 @@ def fresh_keys(con: duckdb.DuckDBPyConnection, count: int) -> pa.Table:
     reader = con.sql(
         f"SELECT {_WORK_FIELDS} FROM works WHERE work_id IN (SELECT work_id FROM fresh)"
     ).to_arrow_reader(KEY_CHUNK)
-    workers = min(usable_cores(), 8)
-    forks = {"fork", "forkserver"} <= set(multiprocessing.get_all_start_methods())
-    if count < PARALLEL_FROM or workers < 2 or not forks:
-        tables = [_chunk_keys(batch) for batch in reader]
-    else:
-        tables = list(_in_workers(reader, workers))
+    tables = list(in_order(_chunk_keys, reader, pool_size(count >= PARALLEL_FROM)))
     return pa.concat_tables(tables) if tables else KEY_SCHEMA.empty_table()
-
-
-def start_method() -> str:
-    """How keying workers start: forked from this process when it runs no other thread (the
-    CLI's `run`); from a fork server otherwise (`serve`: its web and scheduler threads may hold
-    locks a plain fork would copy held). Batches travel pickled either way."""
-    return "fork" if threading.active_count() == 1 else "forkserver"
-
-
-def _in_workers(batches: Iterator[pa.RecordBatch], workers: int) -> Iterator[pa.Table]:
-    """The keys of each batch, in order, keyed by `workers` worker processes."""
-    with multiprocessing.get_context(start_method()).Pool(workers) as pool:
-        pending: deque[AsyncResult[pa.Table]] = deque()
-        for batch in batches:
-            pending.append(pool.apply_async(_chunk_keys, (batch,)))
-            if len(pending) > workers:  # a chunk ahead for each worker, no more
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
 
 
 def _chunk_keys(batch: pa.RecordBatch) -> pa.Table:

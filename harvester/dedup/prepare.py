@@ -10,13 +10,13 @@ travel back. Records come back in input order, so the result is the same on one 
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Sequence
 
 import pyarrow as pa
 
 from harvester.dedup.keys import keys_table
 from harvester.inputs import InputRecord, RawEntry, build_record
+from harvester.workers import usable_cores
 
 # Below this many records forking costs more than it saves.
 PARALLEL_FROM = 20_000
@@ -27,13 +27,6 @@ SEND_COST = 0.18
 
 # The entries the forked workers slice; set only while a pool is running.
 _entries: Sequence[RawEntry] = ()
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def _prepare(entries: Sequence[RawEntry]) -> tuple[list[InputRecord], pa.Table]:
