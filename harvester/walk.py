@@ -153,8 +153,10 @@ class SourceWalk:
         """The pages, until the last, the cap, or a bound of the walk (raised); how many
         records the source sent."""
         plan, connector = self.plan, self.plan.connector
-        received, idle = 0, 0
-        for number, (_, page) in enumerate(connector.pages(self.fetch, plan.first), 1):
+        received, idle, number = 0, 0, 0
+        # Not enumerate(): it keeps its last item (and so the page) until the next is fetched.
+        for _, page in connector.pages(self.fetch, plan.first):
+            number += 1
             received += len(page.records)
             counts = self.store_page(page, number)
             del page  # gone before the next request, and the collector back on
