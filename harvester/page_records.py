@@ -187,7 +187,7 @@ def map_received(
             and (key is None or (stored.judged_by == key and stored.linked is not None))
         ):
             verdict = True if key is None else bool(stored.linked)
-            records.append(_known(connector, record, stored, verdict, key))
+            records.append(_known(connector, record, verdict, key))
         else:
             records.append(_map(connector, record, judge))
     if records and all(r.work is None and not r.known for r in records):
@@ -199,9 +199,11 @@ def map_received(
 
 
 def _known(
-    connector: Connector, record: Received, stored: Stored, matched: bool, judged_by: str | None
+    connector: Connector, record: Received, matched: bool, judged_by: str | None
 ) -> RawRecord:
-    updated = stored.updated if record.by_payload else connector.updated_at(record.raw)
+    # Known by its text alone, it is not parsed for its date: it does not move the watermark,
+    # which only ever lags (the source is asked from an earlier date if this run fails).
+    updated = None if record.by_payload else connector.updated_at(record.raw)
     return RawRecord(
         record.source_id,
         record.payload,

@@ -156,7 +156,7 @@ class SourceWalk:
         received, idle, number = 0, 0, 0
         # Not enumerate(): it keeps its last item (and so the page) until the next is fetched.
         for _, page in connector.pages(self.fetch, plan.first):
-            number += 1
+            number += 1  # noqa: SIM113 (see above)
             received += len(page.records)
             counts = self.store_page(page, number)
             del page  # gone before the next request, and the collector back on

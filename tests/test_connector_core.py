@@ -107,9 +107,9 @@ def test_a_record_sent_as_it_is_stored_is_known_without_being_parsed() -> None:
     received = receive(connector, page, {sha: "10.1/stored"})
     assert not page.is_parsed(0)  # known by its text's hash alone
     assert (received[0].source_id, received[0].by_payload) == ("10.1/stored", True)
-    stored = Stored(sha, mapped=True, last_run=1, linked=True, updated="2026-01-02T00:00:00Z")
+    stored = Stored(sha, mapped=True, last_run=1, linked=True)
     records = map_received(connector, received, {"10.1/stored": stored}, 1)
-    assert (records[0].known, records[0].updated) == (True, "2026-01-02T00:00:00Z")
+    assert (records[0].known, records[0].updated) == (True, None)  # moves no watermark
     assert not page.is_parsed(0)
     assert connector.mapped == len(received) - 1
 

@@ -26,7 +26,6 @@ class Stored:
     last_run: int
     linked: bool | None  # its review link's `matched`, None when not linked to the review
     judged_by: str | None = None  # the local filter that gave `linked` (its filter_key)
-    updated: str | None = None  # its work's change date at the source (by_payload only)
 
 
 def stored_records(
@@ -67,23 +66,18 @@ def stored_by_payload(
             """WITH r AS (SELECT source_id, payload_sha, mapped, last_run FROM raw_records
                           WHERE source = $source
                             AND payload_sha IN (SELECT payload_sha FROM page_shas))
-               SELECT r.payload_sha, r.source_id, r.mapped, r.last_run, l.matched, l.judged_by,
-                      w.updated
+               SELECT r.payload_sha, r.source_id, r.mapped, r.last_run, l.matched, l.judged_by
                FROM r
                LEFT JOIN (SELECT work_id, matched, judged_by FROM review_records
                           WHERE review_id = $review
                             AND work_id IN (SELECT $prefix || source_id FROM r)) l
-                 ON l.work_id = $prefix || r.source_id
-               LEFT JOIN (SELECT source_id, updated FROM works
-                          WHERE source = $source AND source_id IN (SELECT source_id FROM r)) w
-                 ON w.source_id = r.source_id""",
+                 ON l.work_id = $prefix || r.source_id""",
             {"source": source, "review": review_id, "prefix": f"{source}:"},
         ).fetchall()
     finally:
         con.unregister("page_shas")
     return {
-        row[0]: (row[1], Stored(row[0], bool(row[2]), int(row[3]), row[4], row[5], row[6]))
-        for row in rows
+        row[0]: (row[1], Stored(row[0], bool(row[2]), int(row[3]), row[4], row[5])) for row in rows
     }
 
 
