@@ -33,6 +33,7 @@ class JsonRecords(Sequence[Any]):
     ) -> None:
         self.texts = texts
         self._parsed: list[Any] = [_UNPARSED] * len(texts)
+        self._digests: list[str] | None = None
         self._depth_left = depth_left
         self._too_deep = too_deep
 
@@ -63,7 +64,13 @@ class JsonRecords(Sequence[Any]):
 
     def digest(self, index: int) -> str:
         """The hash of that text (raw_records.payload_sha)."""
-        return hashlib.sha256(self.texts[index]).hexdigest()
+        return self.digests()[index]
+
+    def digests(self) -> list[str]:
+        """Every record's hash, taken once."""
+        if self._digests is None:
+            self._digests = [hashlib.sha256(text).hexdigest() for text in self.texts]
+        return self._digests
 
     def _parse(self, text: bytes) -> Any:
         # Counting brackets is cheap and bounds the depth: only a record with more of them

@@ -225,9 +225,8 @@ class SourceWalk:
         this run holds none sent before it either.)"""
         if not isinstance(raws, JsonRecords) or self.received_ids is not None:
             return {}
-        digests = [raws.digest(i) for i in range(len(raws))]
         with self.store.transaction() as con:
-            return stored_by_payload(con, self.plan.name, self.review.id, digests)
+            return stored_by_payload(con, self.plan.name, self.review.id, raws.digests())
 
     def stored_texts(self, source_ids: list[str]) -> dict[str, str]:
         with self.store.transaction() as con:

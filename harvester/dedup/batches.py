@@ -11,28 +11,18 @@ kept, so memory stays under a ceiling whatever the size of the blocks.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
 
 from harvester.dedup.features import PairFeatures
 from harvester.dedup.scoring import score_pairs
+from harvester.store.database import registered
 
 # Pairs scored at once: about 70 MB of compared fields at 3.5 KB a pair.
 PAIR_BATCH = 20_000
 # The name a batch of pairs is read under.
 BATCH = "pair_batch"
-
-
-@contextmanager
-def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
-    """`table` readable as `name` in `con` (not copied) while the block runs."""
-    con.register(name, table)
-    try:
-        yield
-    finally:
-        con.unregister(name)
 
 
 def pair_table(con: duckdb.DuckDBPyConnection, pairs: pa.Table | str) -> pa.Table:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from harvester.dedup.batches import registered
+from harvester.store.database import registered
 
 # Each key catches duplicates the others miss: a typo at the end of a title (prefix), a
 # prefix such as "Summary of:" or "[Translated title]" (suffix), a rewritten title by the

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from harvester.dedup.batches import BATCH, pair_batches, pair_table, registered
+from harvester.dedup.batches import BATCH, pair_batches, pair_table
 from harvester.dedup.features import Bools, Floats, PairFeatures, authors_agree
 from harvester.dedup.scoring import (
     PAIR_FEATURES_SQL,
@@ -27,6 +27,7 @@ from harvester.dedup.scoring import (
     author_similarity,
     title_similarity,
 )
+from harvester.store.database import registered
 
 # The lowest title similarity a rule accepts without an identifier or the same first page
 # ("shortened or reworded title, same authors and full citation": 0.8).

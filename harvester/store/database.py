@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from harvester.errors import StoreError, StoreLockedError
 from harvester.store.memory import ENV as MEMORY_ENV
@@ -211,3 +212,13 @@ def _migrate(store: Store) -> None:
         for number, name, sql in pending:
             con.execute(sql)
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [number, name])
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """`table` readable as `name` in `con` (not copied) while the block runs."""
+    con.register(name, table)
+    try:
+        yield
+    finally:
+        con.unregister(name)

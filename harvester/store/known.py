@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from harvester.store.database import registered
+
 
 def payload_digest(payload: str) -> str:
     """The hash a raw record's payload is compared by (raw_records.payload_sha)."""
@@ -34,8 +36,7 @@ def stored_records(
     """The stored state of those of `source_ids` the store holds, by source id."""
     if not source_ids:
         return {}
-    con.register("page_ids", pa.table({"source_id": pa.array(source_ids, pa.string())}))
-    try:
+    with registered(con, "page_ids", _ids(source_ids)):
         rows = con.execute(
             """SELECT r.source_id, r.payload_sha, r.mapped, r.last_run, l.matched, l.judged_by
                FROM (SELECT source_id, payload_sha, mapped, last_run FROM raw_records
@@ -47,8 +48,6 @@ def stored_records(
                  ON l.work_id = $source || ':' || r.source_id""",
             {"source": source, "review": review_id},
         ).fetchall()
-    finally:
-        con.unregister("page_ids")
     return {row[0]: Stored(row[1], bool(row[2]), int(row[3]), row[4], row[5]) for row in rows}
 
 
@@ -60,8 +59,7 @@ def stored_by_payload(
     this without being parsed."""
     if not digests:
         return {}
-    con.register("page_shas", pa.table({"payload_sha": pa.array(digests, pa.string())}))
-    try:
+    with registered(con, "page_shas", pa.table({"payload_sha": pa.array(digests, pa.string())})):
         rows = con.execute(
             """WITH r AS (SELECT source_id, payload_sha, mapped, last_run FROM raw_records
                           WHERE source = $source
@@ -74,8 +72,6 @@ def stored_by_payload(
                  ON l.work_id = $prefix || r.source_id""",
             {"source": source, "review": review_id, "prefix": f"{source}:"},
         ).fetchall()
-    finally:
-        con.unregister("page_shas")
     return {
         row[0]: (row[1], Stored(row[0], bool(row[2]), int(row[3]), row[4], row[5])) for row in rows
     }
@@ -87,16 +83,17 @@ def stored_payloads(
     """The stored payload text of those of `source_ids` the store holds, by source id."""
     if not source_ids:
         return {}
-    con.register("page_ids", pa.table({"source_id": pa.array(source_ids, pa.string())}))
-    try:
+    with registered(con, "page_ids", _ids(source_ids)):
         rows = con.execute(
             """SELECT source_id, payload FROM raw_records
                WHERE source = $source AND source_id IN (SELECT source_id FROM page_ids)""",
             {"source": source},
         ).fetchall()
-    finally:
-        con.unregister("page_ids")
     return dict(rows)
+
+
+def _ids(source_ids: Sequence[str]) -> pa.Table:
+    return pa.table({"source_id": pa.array(source_ids, pa.string())})
 
 
 def holds_records(con: duckdb.DuckDBPyConnection, source: str) -> bool:
