@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from connectors.europepmc import EuropePMC
 from harvester.errors import FatalAPIError
 from harvester.http import Response
 from harvester.json_records import JsonRecords
+from harvester.json_text import former_json_payload, json_payload
 from harvester.page_records import Judge, map_received, receive, settle
 from harvester.query import Query
-from harvester.store.known import Stored
+from harvester.store.known import Stored, payload_digest
 from harvester.work import Work
 
 FIXTURES = Path(__file__).parent / "fixtures" / "api"
@@ -136,3 +138,20 @@ def test_a_record_sent_again_in_another_key_order_or_spacing_is_known_unchanged(
     assert asked == [["10.1/a", "10.1/a"]]  # only those sent otherwise than stored, at once
     assert (settled[0].payload, settled[0].payload_sha) == (stored_text, "sha of the stored text")
     assert settled[1] == received[1]  # another value: changed
+
+
+@pytest.mark.parametrize("written_by", [json_payload, former_json_payload])
+def test_a_record_stored_by_an_earlier_version_is_known_unchanged(
+    written_by: Callable[[Any], str],
+) -> None:
+    """Stores hold JSON records as earlier versions wrote them (keys sorted: compact, or with
+    json.dumps' spacing); received as sent, such a record is still known, not changed."""
+    connector = CountingMapper()
+    body = (FIXTURES / "crossref" / "works-query-widget-cursor-star-page1.json").read_bytes()
+    received = receive(connector, connector.parse_page(body).records)
+    first = received[0]
+    stored_text = written_by(first.raw)
+    assert stored_text != first.payload
+    known = {first.source_id: Stored(payload_digest(stored_text), True, 1, linked=True)}
+    records = map_received(connector, received[:1], known, 1)
+    assert (records[0].known, records[0].payload, connector.mapped) == (True, stored_text, 0)
