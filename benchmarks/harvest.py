@@ -91,6 +91,7 @@ class Run:
     records: int
     growth: int  # of the store file, after the run (checkpointed)
     harvest_growth: int  # of it, by the harvest
+    checkpoints: float  # seconds DuckDB took writing its log into the file, in no phase
 
     @property
     def seconds(self) -> float:
@@ -119,7 +120,9 @@ def run(
         return sum(r.records for r in results)
 
     harvested = measure(harvest)
+    flushing = time.perf_counter()
     store.execute("CHECKPOINT")
+    checkpoints = time.perf_counter() - flushing
     harvest_growth = store_bytes(store.path) - before
     dedup, snapshot = SKIPPED, SKIPPED
     if publish:
@@ -129,14 +132,19 @@ def run(
             lambda: create_snapshot(store, review, run_id=run_id, now=now_utc()), FAILURES
         )
     bookkeeping.finish_run(store, run_id, "ok", now_utc())
+    flushing = time.perf_counter()
     store.execute("CHECKPOINT")
+    checkpoints += time.perf_counter() - flushing
     growth = store_bytes(store.path) - before
-    return Run(harvested, dedup, snapshot, harvested.result, growth, harvest_growth)
+    return Run(harvested, dedup, snapshot, harvested.result, growth, harvest_growth, checkpoints)
 
 
 def report(label: str, outcome: Run) -> None:
     rate = outcome.records / outcome.harvest.seconds if outcome.harvest.seconds else 0.0
-    print(f" {label}: {outcome.seconds:.2f} s, store {outcome.growth / 2**20:+,.1f} MB")
+    print(
+        f" {label}: {outcome.seconds:.2f} s (+ {outcome.checkpoints:.2f} s of checkpoints after "
+        f"the harvest and the run), store {outcome.growth / 2**20:+,.1f} MB"
+    )
     grown = f"store {outcome.harvest_growth / 2**20:+,.1f} MB"
     print(outcome.harvest.line("harvest", f"{outcome.records:,} records, {rate:,.0f}/s, {grown}"))
     print(outcome.dedup.line("deduplication", f"{outcome.dedup.result or 0:,} works placed"))
