@@ -15,7 +15,7 @@ from typing import Any, overload
 import msgspec
 
 from harvester.json_depth import json_deeper
-from harvester.json_text import parse_json, parse_record
+from harvester.json_text import parse_record
 
 _OBJECT = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _LIST = msgspec.json.Decoder(list[msgspec.Raw])
@@ -73,12 +73,7 @@ class JsonRecords(Sequence[Any]):
         return self._digests
 
     def _parse(self, text: bytes) -> Any:
-        # Counting brackets is cheap and bounds the depth: only a record with more of them
-        # than its depth allows is measured exactly.
-        limit = self._depth_left
-        if text.count(b"[") + text.count(b"{") > limit and json_deeper(text, limit):
-            raise self._too_deep()
-        return parse_record(text)
+        return _parsed_within(text, self._depth_left, self._too_deep)
 
 
 def split_page(
@@ -117,9 +112,16 @@ def _parsed(
     texts: dict[str, msgspec.Raw], depth: int, depth_limit: int, too_deep: Callable[[], Exception]
 ) -> dict[str, Any]:
     """Values beside the records, parsed: each nests within an object `depth` levels down."""
-    values = {}
-    for key, text in texts.items():
-        if json_deeper(bytes(text), depth_limit - depth):
-            raise too_deep()
-        values[key] = parse_json(bytes(text))
-    return values
+    return {
+        key: _parsed_within(bytes(text), depth_limit - depth, too_deep)
+        for key, text in texts.items()
+    }
+
+
+def _parsed_within(text: bytes, limit: int, too_deep: Callable[[], Exception]) -> Any:
+    """`text` parsed, unless it nests more than `limit` levels (too_deep raised). Counting
+    brackets is cheap and bounds the depth: only a text with more of them than `limit` is
+    measured exactly."""
+    if text.count(b"[") + text.count(b"{") > limit and json_deeper(text, limit):
+        raise too_deep()
+    return parse_record(text)

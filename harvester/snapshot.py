@@ -35,6 +35,7 @@ from harvester.snapshot_entries import (
     store_entries,
 )
 from harvester.store import Store
+from harvester.store.database import registered
 from harvester.work import as_text
 from harvester.workers import in_order, pool_size
 
@@ -205,9 +206,8 @@ def _create(
         store.con.execute(MADE_TABLE)
         notices = retraction_notices(store)
         for table in _made_rows(remake_chunks(store.con, chunks), chunks, notices):
-            store.con.register("made_rows", table)
-            store.con.execute(ADD_MADE)
-            store.con.unregister("made_rows")
+            with registered(store.con, "made_rows", table):
+                store.con.execute(ADD_MADE)
         store.con.execute(DROP_TODO)  # read: its memory is the new entries' to write
     per_source = {
         str(source): int(n)
